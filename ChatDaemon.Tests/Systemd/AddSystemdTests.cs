@@ -38,7 +38,6 @@ public sealed class AddSystemdTests
         Assert.True(provider.GetRequiredService<ISystemdNotifier>().IsEnabled);
         Assert.Same(provider.GetRequiredService<SystemdNotifier>(), provider.GetRequiredService<ISystemdNotifier>());
         Assert.Contains(provider.GetServices<IHostedService>(), service => service is SystemdWatchdog);
-        Assert.Contains(provider.GetServices<IHostedService>(), service => service is SystemdStatusPublisher);
         Assert.IsType<ThreadPoolWatchdogProbe>(Assert.Single(provider.GetServices<IWatchdogProbe>()));
         Assert.Equal(TimeSpan.FromSeconds(4), provider.GetRequiredService<SystemdWatchdogSettings>().Timeout);
         Assert.Empty(provider.GetRequiredService<ISystemdSocketActivation>().Sockets);

@@ -103,7 +103,8 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
         Assert.Equal(invocation, await _units.ShowAsync("InvocationID"));
         Assert.Equal("active", await _units.ShowAsync("ActiveState"));
-        Assert.StartsWith("reload rejected: ", await _units.WaitForPropertyAsync("StatusText", text => text.StartsWith("reload rejected: "), TimeSpan.FromSeconds(5)));
+        string status = await _units.WaitForPropertyAsync("StatusText", text => text.Contains("reload rejected: "), TimeSpan.FromSeconds(5));
+        Assert.Contains("MaxLineBytes", status);
 
         using LineClient newcomer = await ConnectChatAsync();
         Assert.Contains("* the configuration that works", newcomer.Received);

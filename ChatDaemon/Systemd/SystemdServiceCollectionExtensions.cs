@@ -11,8 +11,7 @@ public static class SystemdServiceCollectionExtensions
     /// <summary>
     /// As a systemd service: <see cref="SystemdLifetime"/> as the host lifetime, the <see cref="ISystemdNotifier"/>,
     /// the passed sockets (<see cref="ISystemdSocketActivation"/>), the health-gated <see cref="SystemdWatchdog"/>
-    /// (with a <see cref="ThreadPoolWatchdogProbe"/>; add your own <see cref="IWatchdogProbe"/> singletons) and the
-    /// <see cref="SystemdStatusPublisher"/> (register an <see cref="IServiceStatusSource"/> to feed it).
+    /// (with a <see cref="ThreadPoolWatchdogProbe"/>; add your own <see cref="IWatchdogProbe"/> singletons).
     /// Otherwise only a disabled notifier and an empty socket list, so the application can always inject them.
     /// </summary>
     public static IServiceCollection AddSystemd(this IServiceCollection services) =>
@@ -47,8 +46,6 @@ public static class SystemdServiceCollectionExtensions
             provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SystemdWatchdog))));
         services.AddHostedService<SystemdWatchdog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWatchdogProbe, ThreadPoolWatchdogProbe>());
-        services.TryAddSingleton<SystemdStatusPublisher>();
-        services.AddHostedService(provider => provider.GetRequiredService<SystemdStatusPublisher>());
         return services;
     }
 }
