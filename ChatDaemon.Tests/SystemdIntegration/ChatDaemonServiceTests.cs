@@ -50,7 +50,8 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.Matches(@"^\* you are guest-\d+ in room lobby$", greeting);
         Assert.StartsWith("* Welcome", first.Received[0]);
 
-        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        // The first client can be greeted a moment before systemd has processed READY=1.
+        await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10));
         Assert.Equal("running", await _units.ShowAsync("SubState"));
         string mainPid = await _units.ShowAsync("MainPID");
         Assert.Equal("chatdaemon", (await container.ExecAsync("cat", $"/proc/{mainPid}/comm")).Output.Trim());
@@ -102,7 +103,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.NotEqual("success", await _units.ShowAsync("ReloadResult"));
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
         Assert.Equal(invocation, await _units.ShowAsync("InvocationID"));
-        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        Assert.Equal("active", await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10)));
         string status = await _units.WaitForPropertyAsync("StatusText", text => text.Contains("reload rejected: "), TimeSpan.FromSeconds(5));
         Assert.Contains("MaxLineBytes", status);
 
@@ -144,7 +145,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         await duringGap.WaitForLineAsync(line => line.StartsWith("* you are "));
         Assert.Equal("1", await _units.WaitForPropertyAsync("NRestarts", value => value != "0"));
         Assert.NotEqual(mainPid, await _units.ShowAsync("MainPID"));
-        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        Assert.Equal("active", await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10)));
         Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.ChatSocket));
     }
 
