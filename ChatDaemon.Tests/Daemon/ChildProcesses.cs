@@ -14,7 +14,8 @@ public sealed class ChildProcesses : IDisposable
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("chatdaemon-test-").FullName;
 
-    public static string DaemonHost => Path.Combine(AppContext.BaseDirectory, "ChatDaemon.Tests.DaemonHost");
+    /// <summary>The real chatdaemon apphost, copied next to the tests by the project reference.</summary>
+    public static string Chatdaemon => Path.Combine(AppContext.BaseDirectory, "chatdaemon");
 
     public string PidFile => Path.Combine(Directory, "d.pid");
 
@@ -49,7 +50,7 @@ public sealed class ChildProcesses : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    public Task<(int ExitCode, string Output, string Error)> RunHostAsync(params string[] args) => RunAsync(DaemonHost, args);
+    public Task<(int ExitCode, string Output, string Error)> RunChatdaemonAsync(params string[] args) => RunAsync(Chatdaemon, args);
 
     /// <summary>
     /// A shell process that behaves like a daemon holding the PID file: it locks it exclusively

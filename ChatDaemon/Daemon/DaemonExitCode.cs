@@ -24,14 +24,14 @@ public static class DaemonExitCode
     public const int NotRunning = 7;
 
     /// <summary>sysexits.h EX_USAGE: the command line was wrong.</summary>
-    public const int Usage = 64;
+    public const int Usage = ExitCodes.Usage;
 
     /// <summary>sysexits.h EX_OSERR: a system call needed to become a daemon failed.</summary>
-    public const int OsError = 71;
+    public const int OsError = ExitCodes.OsError;
 
     /// <summary>sysexits.h EX_NOPERM: not allowed (e.g. --user without being root, root could be regained).</summary>
-    public const int NoPermission = 77;
+    public const int NoPermission = ExitCodes.NoPermission;
 
     /// <summary>sysexits.h EX_CONFIG: a configuration error (unknown user or group).</summary>
-    public const int Config = 78;
+    public const int Config = ExitCodes.Config;
 }

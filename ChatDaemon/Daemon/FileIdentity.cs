@@ -18,14 +18,14 @@ internal readonly record struct FileIdentity(uint DevMajor, uint DevMinor, ulong
     public static unsafe FileIdentity? OfDescriptor(int fd)
     {
         LibC.statx_t st;
-        return LibC.statx(fd, "", LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, &st) == 0 ? From(st) : null;
+        return LibC.statx(fd, "", LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, (byte*)&st) == 0 ? From(st) : null;
     }
 
     /// <summary>Identity of the path itself (symlinks are not followed), or null when it does not exist.</summary>
     public static unsafe FileIdentity? OfPath(string path)
     {
         LibC.statx_t st;
-        return LibC.statx(LibC.AT_FDCWD, path, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, &st) == 0 ? From(st) : null;
+        return LibC.statx(LibC.AT_FDCWD, path, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, (byte*)&st) == 0 ? From(st) : null;
     }
 
     private static FileIdentity From(in LibC.statx_t st) =>

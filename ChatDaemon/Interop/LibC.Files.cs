@@ -26,13 +26,9 @@ public static unsafe partial class LibC
     public const int F_SETFD = 2;
     public const int FD_CLOEXEC = 1;
 
-    public const int AT_FDCWD = -100;
-    public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_EMPTY_PATH = 0x1000;
     public const uint STATX_BASIC_STATS = 0x7ff;
-    public const ushort S_IFMT = 0xF000;
-    public const ushort S_IFSOCK = 0xC000;
-    public const ushort S_IFREG = 0x8000;
+    public const int S_IFREG = 0x8000;
 
     public const int EPERM = 1;
     public const int ENOENT = 2;
@@ -45,7 +41,10 @@ public static unsafe partial class LibC
     public const int ERANGE = 34;
     public const int ENOSYS = 38;
 
-    /// <summary>struct statx from linux/stat.h: the same layout on every architecture, which is why it is used instead of struct stat.</summary>
+    /// <summary>
+    /// struct statx from linux/stat.h, for statx() (LibC.FileStatus.cs): the same layout on every
+    /// architecture, which is why it is used instead of struct stat.
+    /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     public struct statx_t
     {
@@ -92,9 +91,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int chmod(string pathname, uint mode);
-
-    [LibraryImport(libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int statx(int dirfd, string pathname, int flags, uint mask, statx_t* statxbuf);
 
     [LibraryImport(libc, SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
