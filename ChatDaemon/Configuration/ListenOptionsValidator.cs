@@ -16,8 +16,9 @@ internal sealed class ListenOptionsValidator : IValidateOptions<ListenOptions>
                 continue;
             }
 
+            // Port 0 asks the OS for a fresh port each time, so it may appear more than once.
             string where = ListenEndpoint.FormatEndPoint(endpoint.EndPoint);
-            if (!seen.Add(where))
+            if (endpoint.EndPoint is not System.Net.IPEndPoint { Port: 0 } && !seen.Add(where))
             {
                 failures.Add($"Listen: {where} is listed twice");
             }
