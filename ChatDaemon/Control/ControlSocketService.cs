@@ -21,8 +21,7 @@ namespace ChatDaemon.Control;
 /// </summary>
 public sealed class ControlSocketService : IHostedService, IAsyncDisposable
 {
-    private const int SOL_SOCKET = 1;
-    private const int SO_PEERCRED = 17;
+    private const int SO_PEERCRED = 17; // socket(7), asm-generic/socket.h
 
     private readonly IConfigurationReloader _reloader;
     private readonly IControlStatusSource? _statusSource;
@@ -299,7 +298,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
     {
         // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
         Span<byte> ucred = stackalloc byte[12];
-        client.GetRawSocketOption(SOL_SOCKET, SO_PEERCRED, ucred);
+        client.GetRawSocketOption(LibC.SOL_SOCKET, SO_PEERCRED, ucred);
         return (MemoryMarshal.Read<int>(ucred), MemoryMarshal.Read<uint>(ucred[4..]));
     }
 }

@@ -4,6 +4,7 @@ namespace Tmds.Linux;
 
 // File, descriptor and lock calls used by the daemon area (PID file, guard lock, descriptor hygiene).
 // Constants are the Linux generic values; the few that differ per architecture are properties.
+// fcntl(2) and F_GETFD/F_SETFD/FD_CLOEXEC are shared with LibC.Systemd.cs, statx with LibC.FileStatus.cs.
 public static unsafe partial class LibC
 {
     public const int O_RDONLY = 0;
@@ -22,9 +23,6 @@ public static unsafe partial class LibC
     public const int LOCK_NB = 4;
     public const int LOCK_UN = 8;
 
-    public const int F_GETFD = 1;
-    public const int F_SETFD = 2;
-    public const int FD_CLOEXEC = 1;
 
     public const int AT_EMPTY_PATH = 0x1000;
     public const uint STATX_BASIC_STATS = 0x7ff;
@@ -67,9 +65,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(libc, SetLastError = true)]
     public static partial int flock(int fd, int operation);
-
-    [LibraryImport(libc, SetLastError = true)]
-    public static partial int fcntl(int fd, int cmd, int arg);
 
     [LibraryImport(libc, SetLastError = true)]
     public static partial int ftruncate(int fd, long length);
