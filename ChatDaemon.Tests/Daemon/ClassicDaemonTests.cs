@@ -211,6 +211,8 @@ public sealed class ClassicDaemonTests : IDisposable
     {
         Assert.True(LibC.geteuid() == 0, "the daemon tests run as root (as CI does)");
         var port = ChildProcesses.FreePort(600, 1000);
+        // The dropped daemon re-reads its configuration on reload: nobody must be able to reach it.
+        Assert.Equal(0, LibC.chmod(_children.Directory, 0x1ED)); // 0755
 
         var (code, error, pid) = await StartDaemonAsync(DaemonArguments(port, "--user", "nobody"));
 
