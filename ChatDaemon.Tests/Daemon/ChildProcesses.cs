@@ -115,12 +115,23 @@ public sealed class ChildProcesses : IDisposable
         throw new InvalidOperationException("no free port");
     }
 
-    public static bool IsAlive(int pid) => System.IO.Directory.Exists($"/proc/{pid}") && !ProcStatus(pid, "State").StartsWith('Z');
+    /// <summary>True while the process exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid) => ProcStatus(pid, "State") is { Length: > 0 } state && !state.StartsWith('Z');
 
     /// <summary>A field of /proc/PID/status, e.g. "Uid" → "65534\t65534\t65534\t65534".</summary>
     public static string ProcStatus(int pid, string field)
     {
-        foreach (var line in File.ReadAllLines($"/proc/{pid}/status"))
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines($"/proc/{pid}/status");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ""; // reaped meanwhile
+        }
+
+        foreach (var line in lines)
         {
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
                 return line[(field.Length + 1)..].Trim();
