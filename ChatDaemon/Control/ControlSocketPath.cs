@@ -9,10 +9,27 @@ namespace ChatDaemon.Control;
 ///    directories the variable is colon-separated and the first is used);
 /// 3. next to the PID file, with the extension <c>.ctl</c> (<c>/run/chatdaemon.pid</c> → <c>/run/chatdaemon.ctl</c>);
 /// 4. otherwise none (a foreground run without PID file).
+/// A client started by hand on a systemd host has no $RUNTIME_DIRECTORY; <see cref="ForClient"/> then
+/// also looks at the unit's default directory.
 /// </summary>
 public static class ControlSocketPath
 {
     public const string FileNameInRuntimeDirectory = "control.sock";
+
+    /// <summary>The socket of the shipped unit (RuntimeDirectory=chatdaemon).</summary>
+    public const string SystemdUnitDefault = "/run/chatdaemon/" + FileNameInRuntimeDirectory;
+
+    /// <summary>
+    /// The path a client should connect to: <see cref="Resolve(string?, string?)"/>, unless nothing
+    /// exists there while the shipped unit's socket does.
+    /// </summary>
+    public static string ForClient(string? explicitPath, string? pidFilePath)
+    {
+        var resolved = Resolve(explicitPath, pidFilePath) ?? SystemdUnitDefault;
+        if (string.IsNullOrEmpty(explicitPath) && !File.Exists(resolved) && File.Exists(SystemdUnitDefault))
+            return SystemdUnitDefault;
+        return resolved;
+    }
 
     public static string? Resolve(string? explicitPath, string? pidFilePath) =>
         Resolve(explicitPath, pidFilePath, Environment.GetEnvironmentVariable("RUNTIME_DIRECTORY"));

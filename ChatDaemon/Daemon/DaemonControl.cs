@@ -55,12 +55,10 @@ public static class DaemonControl
             case PidFileStatus.Running:
                 var line = $"chatdaemon is running (pid {state.Pid?.ToString() ?? "unknown"})";
                 // The daemon's own summary is a bonus; the lock alone decides the exit code.
-                if (ControlSocketPath.Resolve(commandLine.ControlSocketPath, pidFile) is { } socket)
-                {
-                    var reply = await ControlSocketClient.SendAsync(socket, ControlProtocol.Status, StatusQueryTimeout);
-                    if (reply is { Ok: true, Text.Length: > 0 })
-                        line += ": " + reply.Text;
-                }
+                var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
+                var reply = await ControlSocketClient.SendAsync(socket, ControlProtocol.Status, StatusQueryTimeout);
+                if (reply is { Ok: true, Text.Length: > 0 })
+                    line += ": " + reply.Text;
 
                 output.WriteLine(line);
                 return DaemonExitCode.Success;
@@ -192,7 +190,7 @@ public static class DaemonControl
 
     private static async Task<int> ReloadAsync(DaemonCommandLine commandLine, string pidFile, TextWriter output, TextWriter error)
     {
-        var socket = ControlSocketPath.Resolve(commandLine.ControlSocketPath, pidFile)!;
+        var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
         var reply = await ControlSocketClient.SendAsync(socket, ControlProtocol.Reload, commandLine.Timeout);
         if (reply.Ok)
         {
