@@ -3,6 +3,7 @@ using ChatDaemon.Configuration;
 using ChatDaemon.Daemon;
 using ChatDaemon.Hosting;
 using ChatDaemon.Networking;
+using ChatDaemon.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -112,7 +113,7 @@ internal static class Entry
             var failures = Validate(host);
             if (failures.Count > 0)
             {
-                return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", failures));
+                return FailStartup(host, ExitCodes.Config, "invalid configuration: " + string.Join("; ", failures));
             }
 
             try
@@ -121,11 +122,15 @@ internal static class Entry
             }
             catch (ListenerBindException ex)
             {
-                return Fail(ex.ExitCode, ex.Message);
+                return FailStartup(host, ex.ExitCode, ex.Message);
+            }
+            catch (SystemdSocketActivationException ex)
+            {
+                return FailStartup(host, ExitCodes.Config, ex.Message);
             }
             catch (OptionsValidationException ex)
             {
-                return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
+                return FailStartup(host, ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
             }
             catch (DaemonStartupException ex)
             {
@@ -140,6 +145,19 @@ internal static class Entry
 
     private static IReadOnlyList<string> Validate(IHost host) =>
         host.Services.GetRequiredService<ConfigurationValidator>().Validate(host.Services.GetRequiredService<IConfiguration>());
+
+    /// <summary>A fatal startup error: also tells systemd why (ERRNO=, sd_notify(3)) so `systemctl status` shows it.</summary>
+    private static int FailStartup(IHost host, int exitCode, string message)
+    {
+        int errno = exitCode switch
+        {
+            ExitCodes.Unavailable => 98, // EADDRINUSE
+            ExitCodes.Config => 22,      // EINVAL
+            _ => 5,                      // EIO
+        };
+        host.Services.GetRequiredService<ISystemdNotifier>().Notify(ServiceState.Errno(errno), ServiceState.Status(message));
+        return Fail(exitCode, message);
+    }
 
     private static int Fail(int exitCode, string message)
     {

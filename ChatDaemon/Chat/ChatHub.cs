@@ -68,6 +68,23 @@ public sealed class ChatHub
         }
     }
 
+    /// <summary>
+    /// True if every room's membership lock can be taken within <paramref name="patience"/>: a room stuck
+    /// behind a held lock would stall every join and leave in it (a health signal for a watchdog).
+    /// </summary>
+    public bool IsResponsive(TimeSpan patience)
+    {
+        foreach (var room in _rooms.Values)
+        {
+            if (!room.CanLock(patience))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public IReadOnlyList<(string Name, int Members)> RoomList() =>
         _rooms.Values.Select(r => (r.Name, r.Members.Length)).Where(r => r.Length > 0).OrderBy(r => r.Name, RoomName.Comparer).ToList();
 }

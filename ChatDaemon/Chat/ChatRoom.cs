@@ -48,6 +48,17 @@ public sealed class ChatRoom(string name)
         }
     }
 
+    internal bool CanLock(TimeSpan patience)
+    {
+        if (!Monitor.TryEnter(_sync, patience))
+        {
+            return false;
+        }
+
+        Monitor.Exit(_sync);
+        return true;
+    }
+
     /// <summary>Sends one encoded line to every member but <paramref name="except"/>.</summary>
     public void Broadcast(byte[] line, ChatSession? except)
     {

@@ -3,6 +3,7 @@ using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
 using ChatDaemon.Echo;
 using ChatDaemon.Networking;
+using ChatDaemon.Systemd;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
@@ -65,7 +66,12 @@ public static class ServerHost
             o.NoDelay = true;
         });
         services.AddSingleton<IConnectionListenerFactory, SocketTransportFactory>();
-        services.AddSingleton<IInheritedListeners, NoInheritedListeners>();
+        // Under systemd: sd_notify, the passed sockets (replacing the configured listeners), the
+        // health-gated watchdog and SystemdLifetime; elsewhere a disabled notifier and no sockets.
+        services.AddSystemd();
+        services.AddSingleton<IInheritedListeners, ServiceManagerListeners>();
+        services.AddSingleton<IWatchdogProbe, AcceptLoopProbe>();
+        services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();
         services.AddSingleton<ListenerSet>();
         services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ListenerSet>());
         services.AddSingleton<ConnectionAdmission>();
@@ -78,8 +84,14 @@ public static class ServerHost
 
         services.AddSingleton<IConfigurationReloader, ConfigurationReloader>();
 
+        services.AddSingleton<ServiceStatusReporter>();
+        services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
+
+        // Hosted services stop in reverse order: the server drains first, while the others still run.
         services.AddHostedService<LifecycleReporter>();
         services.AddHostedService<SignalHandlers>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServiceStatusReporter>());
+        services.AddHostedService<DrainTimeoutExtender>();
         services.AddSingleton<ConnectionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionServer>());
         return builder;

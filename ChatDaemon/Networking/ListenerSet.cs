@@ -40,6 +40,21 @@ public sealed class ListenerSet(
 
     public bool FromServiceManager => inherited.Endpoints.Count > 0;
 
+    /// <summary>
+    /// False if an accept loop ended while its listener is still meant to accept (a health signal for
+    /// the service manager's watchdog); true while stopping.
+    /// </summary>
+    public bool AcceptLoopsRunning
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _closed || _onAccepted is null || _listeners.All(l => !l.AcceptLoop.IsCompleted);
+            }
+        }
+    }
+
     /// <summary>Adopts the inherited sockets, or binds the configured listeners; all or nothing.</summary>
     public async Task BindAsync(CancellationToken cancellationToken)
     {
