@@ -134,7 +134,7 @@ internal static class Entry
             }
             catch (DaemonStartupException ex)
             {
-                return Fail(ex.ExitCode, ex.Message); // e.g. the privilege drop after binding failed
+                return FailStartup(host, ex.ExitCode, ex.Message); // e.g. the privilege drop after binding failed
             }
 
             await host.WaitForShutdownAsync();

@@ -49,8 +49,10 @@ public static class DaemonLauncher
             using var child = Process.Start(start)
                 ?? throw new DaemonStartupException($"cannot start {executable.FileName}", DaemonExitCode.OsError);
             child.StandardInput.Close();
+            // stderr carries the child's error messages (and unhandled exceptions); stdout its console
+            // log, which is drained but not shown: the daemon's logs belong in its log destination.
             var output = new OutputTail(20);
-            var collecting = Task.WhenAll(output.CollectAsync(child.StandardOutput), output.CollectAsync(child.StandardError));
+            var collecting = Task.WhenAll(output.CollectAsync(child.StandardError), child.StandardOutput.BaseStream.CopyToAsync(Stream.Null));
 
             using var timeout = new CancellationTokenSource(commandLine.Timeout);
             var report = ReceiveReportAsync(socket, timeout.Token);

@@ -1,6 +1,6 @@
 namespace ChatDaemon.Daemon;
 
-/// <summary>The last lines a child wrote to stdout/stderr, kept to explain a failed start.</summary>
+/// <summary>The last lines a child wrote to a stream, kept to explain a failed start.</summary>
 internal sealed class OutputTail(int capacity)
 {
     private readonly Queue<string> _lines = new();
