@@ -134,7 +134,8 @@ public sealed class ClassicDaemonTests : IDisposable
         var (_, _, pid) = await StartDaemonAsync();
         var running = await VerbAsync("status");
         Assert.Equal(0, running.ExitCode);
-        Assert.StartsWith($"chatdaemon is running (pid {pid})", running.Output);
+        Assert.StartsWith($"chatdaemon is running: pid {pid}, up ", running.Output);
+        Assert.Contains("0 clients in 0 rooms", running.Output);
 
         Assert.Equal(0, (await VerbAsync("stop")).ExitCode);
         Assert.Equal(3, (await VerbAsync("status")).ExitCode);

@@ -88,7 +88,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
         Assert.All(replies, reply => Assert.True(reply.Ok, reply.Text));
         Assert.Equal(4, _reloader.Calls);
         Assert.True(_reloader.MaxConcurrent > 1, "clients were served one after the other");
-        Assert.All(replies.Where((_, i) => i % 2 == 1), reply => Assert.StartsWith($"running pid {Environment.ProcessId} uptime ", reply.Text));
+        Assert.All(replies.Where((_, i) => i % 2 == 1), reply => Assert.StartsWith($"pid {Environment.ProcessId}, up ", reply.Text));
     }
 
     [Fact]
@@ -160,6 +160,20 @@ public sealed class ControlSocketTests : IAsyncLifetime
 
         Assert.Equal(DaemonExitCode.NotRunning, code);
         Assert.Contains("cannot connect", error);
+    }
+
+    [Fact]
+    public async Task Status_without_a_pid_file_asks_the_control_socket_as_under_systemd()
+    {
+        var output = new StringWriter();
+        var line = DaemonCommandLine.Parse(["status", "--control-socket", SocketPath, "--pid-file", _children.PidFile]);
+        Assert.Equal(3, await DaemonControl.RunAsync(line, output, new StringWriter(), ("/bin/false", [])));
+        await StartServiceAsync();
+
+        var code = await DaemonControl.RunAsync(line, output, new StringWriter(), ("/bin/false", []));
+
+        Assert.Equal(0, code);
+        Assert.Contains($"chatdaemon is running: pid {Environment.ProcessId}, up ", output.ToString());
     }
 
     [Fact]

@@ -261,9 +261,9 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
 
     private string Describe()
     {
-        var text = $"running pid {Environment.ProcessId} uptime {(long)_uptime.Elapsed.TotalSeconds}s";
+        var text = $"pid {Environment.ProcessId}, up {(long)_uptime.Elapsed.TotalSeconds} s";
         var service = _statusSource?.Describe();
-        return string.IsNullOrEmpty(service) ? text : $"{text}: {service}";
+        return string.IsNullOrEmpty(service) ? text : $"{text}, {service}";
     }
 
     private async Task<string?> ReadCommandAsync(Socket client)

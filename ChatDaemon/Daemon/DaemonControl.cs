@@ -53,19 +53,26 @@ public static class DaemonControl
         switch (state.Status)
         {
             case PidFileStatus.Running:
-                var line = $"chatdaemon is running (pid {state.Pid?.ToString() ?? "unknown"})";
                 // The daemon's own summary is a bonus; the lock alone decides the exit code.
-                var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
-                var reply = await ControlSocketClient.SendAsync(socket, ControlProtocol.Status, StatusQueryTimeout);
-                if (reply is { Ok: true, Text.Length: > 0 })
-                    line += ": " + reply.Text;
-
-                output.WriteLine(line);
+                var reply = await ControlSocketClient.SendAsync(
+                    ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile), ControlProtocol.Status, StatusQueryTimeout);
+                output.WriteLine(reply is { Ok: true, Text.Length: > 0 }
+                    ? $"chatdaemon is running: {reply.Text}"
+                    : $"chatdaemon is running (pid {state.Pid?.ToString() ?? "unknown"})");
                 return DaemonExitCode.Success;
             case PidFileStatus.Stale:
                 output.WriteLine($"chatdaemon is not running, but PID file {pidFile} remains (pid {state.Pid})");
                 return DaemonExitCode.StatusDeadWithPidFile;
             case PidFileStatus.NotRunning:
+                // Under systemd there is no PID file, but the control socket answers.
+                var service = await ControlSocketClient.SendAsync(
+                    ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile), ControlProtocol.Status, StatusQueryTimeout);
+                if (service.Ok)
+                {
+                    output.WriteLine($"chatdaemon is running: {service.Text}");
+                    return DaemonExitCode.Success;
+                }
+
                 output.WriteLine("chatdaemon is not running");
                 return DaemonExitCode.StatusNotRunning;
             default:
