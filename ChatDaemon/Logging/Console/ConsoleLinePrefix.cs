@@ -1,0 +1,31 @@
+using Serilog.Events;
+
+namespace ChatDaemon.Logging.Console;
+
+/// <summary>The <c>Category[EventId]: </c> part both console formats put before the message.</summary>
+internal static class ConsoleLinePrefix
+{
+    public static void Write(LogEvent logEvent, TextWriter writer)
+    {
+        var wrote = false;
+        if (logEvent.Properties.TryGetValue(Journal.JournalEntryFormatter.SourceContextPropertyName, out var source)
+            && source is ScalarValue { Value: string category })
+        {
+            writer.Write(category);
+            wrote = true;
+        }
+
+        if (EventIdentity.From(logEvent).Id is { } id)
+        {
+            writer.Write('[');
+            writer.Write(id);
+            writer.Write(']');
+            wrote = true;
+        }
+
+        if (wrote)
+        {
+            writer.Write(": ");
+        }
+    }
+}

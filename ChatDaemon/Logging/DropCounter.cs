@@ -1,0 +1,17 @@
+namespace ChatDaemon.Logging;
+
+/// <summary>
+/// Counts events a sink had to drop instead of blocking the caller; the sink takes the count when
+/// the drops stop and reports it once as an event.
+/// </summary>
+internal sealed class DropCounter
+{
+    private long _dropped;
+
+    public long Pending => Volatile.Read(ref _dropped);
+
+    public void Add() => Interlocked.Increment(ref _dropped);
+
+    /// <summary>Returns the drops since the last call and resets the count.</summary>
+    public long Take() => Interlocked.Exchange(ref _dropped, 0);
+}

@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace ChatDaemon.Logging.Syslog;
+
+/// <summary>Builds a <see cref="SyslogSink"/> from a format, a transport and the process identity.</summary>
+internal static class SyslogSinkFactory
+{
+    public static SyslogSink Create(SyslogFormat format, Facility facility, string appName, bool localHost,
+        string structuredDataId, ISyslogTransport transport, FramingType framing, SyslogQueueSettings settings,
+        ISinkEvents events)
+    {
+        var processId = Environment.ProcessId;
+        var hostname = Dns.GetHostName();
+        ISyslogFormatter formatter = format == SyslogFormat.Rfc3164
+            ? new Rfc3164Formatter(facility, appName, localHost ? null : hostname, processId)
+            : new Rfc5424Formatter(facility, appName, hostname, processId, structuredDataId);
+        return new SyslogSink(formatter, transport, framing, settings, events);
+    }
+}
