@@ -5,7 +5,7 @@ using Serilog.Events;
 namespace ChatDaemon.Logging.Console;
 
 /// <summary>Adds chatdaemon's stderr sink to a Serilog configuration.</summary>
-public static class ConsoleLoggerConfigurationExtensions
+public static class StandardErrorLoggerConfigurationExtensions
 {
     /// <summary>
     /// Writes events to stderr: sd-daemon(3) <c>&lt;N&gt;</c>-prefixed single lines when stderr is
