@@ -66,7 +66,11 @@ public sealed class ChatDaemonLoggingOptionsValidator : IValidateOptions<ChatDae
     {
         const string Prefix = Section + ":Syslog";
         var transport = CheckEnum<SyslogTransport>($"{Prefix}:Transport", syslog.Transport, failures);
-        CheckEnum<SyslogFormat>($"{Prefix}:Format", syslog.Format, failures);
+        if (syslog.Format is not null)
+        {
+            CheckEnum<SyslogFormat>($"{Prefix}:Format", syslog.Format, failures);
+        }
+
         CheckEnum<Facility>($"{Prefix}:Facility", syslog.Facility, failures);
         CheckEnum<FramingType>($"{Prefix}:Framing", syslog.Framing, failures);
         CheckLevel($"{Prefix}:MinimumLevel", syslog.MinimumLevel, failures);

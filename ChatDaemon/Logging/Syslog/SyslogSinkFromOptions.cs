@@ -28,7 +28,9 @@ internal static class SyslogSinkFromOptions
         };
 
         return SyslogSinkFactory.Create(
-            Enum.Parse<SyslogFormat>(options.Format, ignoreCase: true),
+            options.Format is null
+                ? (transportKind == SyslogTransport.Local ? SyslogFormat.Rfc3164 : SyslogFormat.Rfc5424)
+                : Enum.Parse<SyslogFormat>(options.Format, ignoreCase: true),
             Enum.Parse<Facility>(options.Facility, ignoreCase: true),
             options.AppName,
             localHost: transportKind == SyslogTransport.Local,

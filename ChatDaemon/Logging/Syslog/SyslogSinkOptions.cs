@@ -15,8 +15,11 @@ public sealed class SyslogSinkOptions
     /// <summary>The server's port; unset means 514, or 6514 (syslog-tls, RFC 5425) with TLS.</summary>
     public int? Port { get; set; }
 
-    /// <summary>Rfc5424 or Rfc3164. Default: Rfc5424 (Rfc3164 is usual for Local).</summary>
-    public string Format { get; set; } = nameof(SyslogFormat.Rfc5424);
+    /// <summary>
+    /// Rfc5424 or Rfc3164. Unset: Rfc3164 for Local (what syslog(3) writes, the only format
+    /// journald's /dev/log parses) and Rfc5424 for Udp and Tcp.
+    /// </summary>
+    public string? Format { get; set; }
 
     /// <summary>The syslog facility name (Kernel, User, Mail, Daemon, Auth, ..., Local0-Local7). Default: Daemon.</summary>
     public string Facility { get; set; } = nameof(Syslog.Facility.Daemon);
