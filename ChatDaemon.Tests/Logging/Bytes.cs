@@ -4,7 +4,7 @@ using System.Text;
 
 namespace ChatDaemon.Tests.Logging;
 
-/// <summary>Builds expected byte strings and shows byte mismatches readably.</summary>
+// Builds expected byte strings and shows byte mismatches readably.
 internal static class Bytes
 {
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
@@ -18,7 +18,7 @@ internal static class Bytes
 
     public static byte[] Concat(params byte[][] parts) => parts.SelectMany(part => part).ToArray();
 
-    /// <summary>Escapes non-printable bytes so an assertion failure shows where bytes differ.</summary>
+    // Escapes non-printable bytes so an assertion failure shows where bytes differ.
     public static string Show(ReadOnlySpan<byte> bytes)
     {
         var builder = new StringBuilder();

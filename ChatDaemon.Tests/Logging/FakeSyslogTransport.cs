@@ -3,7 +3,7 @@ using ChatDaemon.Logging.Syslog;
 
 namespace ChatDaemon.Tests.Logging;
 
-/// <summary>An in-memory syslog receiver that can be switched off and on.</summary>
+// An in-memory syslog receiver that can be switched off and on.
 internal sealed class FakeSyslogTransport : ISyslogTransport
 {
     private volatile bool _up;

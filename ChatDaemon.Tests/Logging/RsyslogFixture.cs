@@ -4,11 +4,9 @@ using System.Net.Sockets;
 
 namespace ChatDaemon.Tests.Logging;
 
-/// <summary>
-/// A real rsyslogd (Debian's rsyslog package) listening with imudp and imtcp on loopback ports the
-/// OS picked, writing every message through a template of rsyslog's own properties into a file.
-/// The process is always killed: on dispose, on a failed start, and before a restart.
-/// </summary>
+// A real rsyslogd (Debian's rsyslog package) listening with imudp and imtcp on loopback ports the
+// OS picked, writing every message through a template of rsyslog's own properties into a file.
+// The process is always killed: on dispose, on a failed start, and before a restart.
 public sealed class RsyslogFixture : IDisposable
 {
     public const string Separator = " | ";
@@ -70,7 +68,7 @@ public sealed class RsyslogFixture : IDisposable
         Start();
     }
 
-    /// <summary>Waits for an output line containing <paramref name="marker"/> and splits it into its fields.</summary>
+    // Waits for an output line containing <paramref name="marker"/> and splits it into its fields.
     public async Task<string[]> WaitForLineAsync(string marker, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();

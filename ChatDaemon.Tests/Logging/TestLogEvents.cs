@@ -4,7 +4,7 @@ using Serilog.Parsing;
 
 namespace ChatDaemon.Tests.Logging;
 
-/// <summary>Builds Serilog events the way Serilog.Extensions.Logging shapes them.</summary>
+// Builds Serilog events the way Serilog.Extensions.Logging shapes them.
 internal static class TestLogEvents
 {
     public static readonly DateTimeOffset Timestamp = new DateTimeOffset(2026, 11, 2, 1, 50, 32, 123, TimeSpan.Zero).AddTicks(4560);
@@ -50,7 +50,7 @@ internal static class TestLogEvents
     }
 }
 
-/// <summary>An exception whose text is fixed, so formats containing it can be compared byte for byte.</summary>
+// An exception whose text is fixed, so formats containing it can be compared byte for byte.
 internal sealed class FixedTextException(string message, string text) : Exception(message)
 {
     public override string ToString() => text;

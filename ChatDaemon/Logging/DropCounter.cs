@@ -1,9 +1,7 @@
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// Counts events a sink had to drop instead of blocking the caller; the sink takes the count when
-/// the drops stop and reports it once as an event.
-/// </summary>
+// Counts events a sink had to drop instead of blocking the caller; the sink takes the count when
+// the drops stop and reports it once as an event.
 internal sealed class DropCounter
 {
     private long _dropped;
@@ -12,6 +10,6 @@ internal sealed class DropCounter
 
     public void Add() => Interlocked.Increment(ref _dropped);
 
-    /// <summary>Returns the drops since the last call and resets the count.</summary>
+    // Returns the drops since the last call and resets the count.
     public long Take() => Interlocked.Exchange(ref _dropped, 0);
 }

@@ -2,10 +2,8 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// The Microsoft.Extensions.Logging EventId of a Serilog event. Serilog.Extensions.Logging stores it
-/// as a structure property <c>EventId { Id, Name }</c>, leaving it out when both are unset.
-/// </summary>
+// The Microsoft.Extensions.Logging EventId of a Serilog event. Serilog.Extensions.Logging stores it
+// as a structure property EventId { Id, Name }, leaving it out when both are unset.
 internal readonly record struct EventIdentity(int? Id, string? Name)
 {
     public const string PropertyName = "EventId";

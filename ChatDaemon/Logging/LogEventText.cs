@@ -4,11 +4,9 @@ using Serilog.Parsing;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// Renders messages and property values as plain text for the journal, syslog and console sinks:
-/// string values are written as they are (no Serilog quotes, like Microsoft.Extensions.Logging's own
-/// formatter), everything else with the invariant culture so logs do not depend on the host locale.
-/// </summary>
+// Renders messages and property values as plain text for the journal, syslog and console sinks:
+// string values are written as they are (no Serilog quotes, like Microsoft.Extensions.Logging's own
+// formatter), everything else with the invariant culture so logs do not depend on the host locale.
 internal static class LogEventText
 {
     public static void WriteMessage(LogEvent logEvent, TextWriter output)

@@ -2,13 +2,11 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// Parses level names from configuration: Serilog's names plus the Microsoft.Extensions.Logging
-/// ones (Trace, Critical, None) so either vocabulary works.
-/// </summary>
+// Parses level names from configuration: Serilog's names plus the Microsoft.Extensions.Logging
+// ones (Trace, Critical, None) so either vocabulary works.
 internal static class LogLevelName
 {
-    /// <summary>A level above Fatal: a switch set to it lets nothing through.</summary>
+    // A level above Fatal: a switch set to it lets nothing through.
     public const LogEventLevel Off = LogEventLevel.Fatal + 1;
 
     public const string Accepted = "Verbose (or Trace), Debug, Information, Warning, Error, Fatal (or Critical), None";

@@ -4,11 +4,9 @@ using Microsoft.Extensions.Primitives;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// Re-reads <c>Logging:MinimumLevel</c> whenever the configuration root fires its reload token
-/// (the daemon does so after a validated SIGHUP reload) and moves the level switches, so levels
-/// change without a restart. Levels that fail validation leave the current ones in place.
-/// </summary>
+// Re-reads Logging:MinimumLevel whenever the configuration root fires its reload token
+// (the daemon does so after a validated SIGHUP reload) and moves the level switches, so levels
+// change without a restart. Levels that fail validation leave the current ones in place.
 internal sealed class LogLevelReloader : IDisposable
 {
     private readonly IConfiguration _configuration;

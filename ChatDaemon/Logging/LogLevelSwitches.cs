@@ -3,12 +3,10 @@ using Serilog.Core;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// The Serilog level switches behind <c>Logging:MinimumLevel</c>: one for the default and one per
-/// override category. Serilog fixes the set of override categories when the logger is built, so a
-/// reload can change every level but cannot add a category; an override removed by a reload
-/// follows the default level from then on.
-/// </summary>
+// The Serilog level switches behind Logging:MinimumLevel: one for the default and one per
+// override category. Serilog fixes the set of override categories when the logger is built, so a
+// reload can change every level but cannot add a category; an override removed by a reload
+// follows the default level from then on.
 internal sealed class LogLevelSwitches
 {
     private readonly Dictionary<string, LoggingLevelSwitch> _overrides;
@@ -23,7 +21,7 @@ internal sealed class LogLevelSwitches
 
     public IReadOnlyDictionary<string, LoggingLevelSwitch> Overrides => _overrides;
 
-    /// <summary>Creates the switches from validated options.</summary>
+    // Creates the switches from validated options.
     public static LogLevelSwitches Create(MinimumLevelOptions options)
     {
         var overrides = new Dictionary<string, LoggingLevelSwitch>(StringComparer.Ordinal);
@@ -44,7 +42,7 @@ internal sealed class LogLevelSwitches
         }
     }
 
-    /// <summary>Applies validated options; returns the override categories that need a restart.</summary>
+    // Applies validated options; returns the override categories that need a restart.
     public IReadOnlyList<string> Update(MinimumLevelOptions options)
     {
         var defaultLevel = LogLevelName.Parse(options.Default);

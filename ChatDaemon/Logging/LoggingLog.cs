@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>Events of the logging pipeline itself (EventIds 500-599).</summary>
+// Events of the logging pipeline itself (EventIds 500-599).
 internal static partial class LoggingLog
 {
     [LoggerMessage(EventId = 500, EventName = "LoggingConfigured", Level = LogLevel.Debug,

@@ -2,10 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// Logs sink events through the finished logging pipeline, so a syslog outage shows up in the
-/// journal and a journal drop shows up in syslog. Until <see cref="Attach"/> runs, events go to SelfLog.
-/// </summary>
+// Logs sink events through the finished logging pipeline, so a syslog outage shows up in the
+// journal and a journal drop shows up in syslog. Until Attach runs, events go to SelfLog.
 internal sealed class PipelineSinkEvents : ISinkEvents
 {
     private ILogger? _logger;

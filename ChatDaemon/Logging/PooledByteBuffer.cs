@@ -4,10 +4,8 @@ using System.Text;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/>: sinks format each event
-/// into one of these and return it, so steady-state logging allocates no byte arrays.
-/// </summary>
+// A growable byte buffer rented from ArrayPool{T}.Shared: sinks format each event
+// into one of these and return it, so steady-state logging allocates no byte arrays.
 internal sealed class PooledByteBuffer : IDisposable
 {
     private byte[] _array;
@@ -54,14 +52,14 @@ internal sealed class PooledByteBuffer : IDisposable
         }
     }
 
-    /// <summary>Writes an ASCII decimal number (no sign for non-negative values).</summary>
+    // Writes an ASCII decimal number (no sign for non-negative values).
     public void WriteDecimal(long value)
     {
         value.TryFormat(Reserve(20), out var written, default, System.Globalization.CultureInfo.InvariantCulture);
         _length += written;
     }
 
-    /// <summary>Reserves 8 bytes for a little-endian length written later with <see cref="PatchUInt64LittleEndian"/>.</summary>
+    // Reserves 8 bytes for a little-endian length written later with PatchUInt64LittleEndian.
     public int ReserveUInt64()
     {
         Reserve(8);

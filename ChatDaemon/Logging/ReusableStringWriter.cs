@@ -3,10 +3,8 @@ using System.Text;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// A per-thread StringWriter so rendering a message does not allocate a new builder per event.
-/// Builders that grew past <see cref="MaxRetainedCapacity"/> are dropped to keep memory bounded.
-/// </summary>
+// A per-thread StringWriter so rendering a message does not allocate a new builder per event.
+// Builders that grew past MaxRetainedCapacity are dropped to keep memory bounded.
 internal sealed class ReusableStringWriter : StringWriter
 {
     private const int MaxRetainedCapacity = 16 * 1024;

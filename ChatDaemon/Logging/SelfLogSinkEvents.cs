@@ -2,7 +2,7 @@ using Serilog.Debugging;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>Sink events written to Serilog's SelfLog, for sinks configured outside the entry point.</summary>
+// Sink events written to Serilog's SelfLog, for sinks configured outside the entry point.
 internal sealed class SelfLogSinkEvents : ISinkEvents
 {
     public static SelfLogSinkEvents Instance { get; } = new();

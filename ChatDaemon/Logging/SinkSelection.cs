@@ -1,10 +1,8 @@
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// Which sinks run. Under systemd the journal's native protocol is the default (structured fields,
-/// no stream parsing); if its socket is missing (e.g. a container without journald) stderr is used
-/// instead. Outside systemd stderr is the default. Syslog runs only when enabled.
-/// </summary>
+// Which sinks run. Under systemd the journal's native protocol is the default (structured fields,
+// no stream parsing); if its socket is missing (e.g. a container without journald) stderr is used
+// instead. Outside systemd stderr is the default. Syslog runs only when enabled.
 internal readonly record struct SinkSelection(bool Journal, bool Console, bool Syslog)
 {
     public static SinkSelection Choose(ChatDaemonLoggingOptions options, bool runningUnderSystemd, bool journalSocketExists)

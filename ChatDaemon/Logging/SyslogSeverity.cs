@@ -2,10 +2,8 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging;
 
-/// <summary>
-/// The syslog(3) severities (RFC 5424 §6.2.1). journald's PRIORITY field and the sd-daemon(3)
-/// <c>&lt;N&gt;</c> prefixes use the same numbers, so every sink maps levels through here.
-/// </summary>
+// The syslog(3) severities (RFC 5424 §6.2.1). journald's PRIORITY field and the sd-daemon(3)
+// <N> prefixes use the same numbers, so every sink maps levels through here.
 internal static class SyslogSeverity
 {
     public const int Critical = 2;

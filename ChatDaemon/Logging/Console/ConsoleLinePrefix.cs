@@ -2,7 +2,7 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Console;
 
-/// <summary>The <c>Category[EventId]: </c> part both console formats put before the message.</summary>
+// The Category[EventId]:  part both console formats put before the message.
 internal static class ConsoleLinePrefix
 {
     public static void Write(LogEvent logEvent, TextWriter writer)

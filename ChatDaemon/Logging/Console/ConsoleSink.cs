@@ -4,11 +4,9 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Console;
 
-/// <summary>
-/// Writes events to stderr from a background task. A pipe to journald or a terminal can block when
-/// the reader is slow; the caller only enqueues into a bounded queue and a full queue counts a drop,
-/// so the chat path never waits on stderr.
-/// </summary>
+// Writes events to stderr from a background task. A pipe to journald or a terminal can block when
+// the reader is slow; the caller only enqueues into a bounded queue and a full queue counts a drop,
+// so the chat path never waits on stderr.
 internal sealed class ConsoleSink : ILogEventSink, IDisposable
 {
     public const string Name = "Console";

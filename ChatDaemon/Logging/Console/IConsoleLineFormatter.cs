@@ -2,7 +2,7 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Console;
 
-/// <summary>Formats one event as the bytes written to stderr, ending with a newline.</summary>
+// Formats one event as the bytes written to stderr, ending with a newline.
 internal interface IConsoleLineFormatter
 {
     void Format(LogEvent logEvent, PooledByteBuffer buffer);

@@ -3,11 +3,9 @@ using Tmds.Linux;
 
 namespace ChatDaemon.Logging.Console;
 
-/// <summary>
-/// Whether stderr is connected to the journal. systemd.exec(5) $JOURNAL_STREAM: systemd sets it to
-/// "device:inode" of the stream socket it connected stdout/stderr to; if stderr's fstat(2) matches,
-/// stderr still goes to journald (it was not redirected by a shell or the service itself).
-/// </summary>
+// Whether stderr is connected to the journal. systemd.exec(5) $JOURNAL_STREAM: systemd sets it to
+// "device:inode" of the stream socket it connected stdout/stderr to; if stderr's fstat(2) matches,
+// stderr still goes to journald (it was not redirected by a shell or the service itself).
 internal static class JournalStream
 {
     public const string VariableName = "JOURNAL_STREAM";

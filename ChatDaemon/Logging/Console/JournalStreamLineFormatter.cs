@@ -2,12 +2,10 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Console;
 
-/// <summary>
-/// For stderr connected to journald: <c>&lt;N&gt;Category[EventId]: message</c>, one line per event.
-/// sd-daemon(3): journald reads the <c>&lt;N&gt;</c> prefix as the priority and stamps the time
-/// itself, so no timestamp is written; every line becomes its own entry, so line breaks inside
-/// the message or exception are written as the two characters <c>\n</c> (and CR as <c>\r</c>).
-/// </summary>
+// For stderr connected to journald: <N>Category[EventId]: message, one line per event.
+// sd-daemon(3): journald reads the <N> prefix as the priority and stamps the time
+// itself, so no timestamp is written; every line becomes its own entry, so line breaks inside
+// the message or exception are written as the two characters \n (and CR as \r).
 internal sealed class JournalStreamLineFormatter : IConsoleLineFormatter
 {
     public void Format(LogEvent logEvent, PooledByteBuffer buffer)

@@ -3,10 +3,8 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Console;
 
-/// <summary>
-/// For a terminal or a file: <c>2026-11-22 01:50:32.123 +00:00 [INF] Category[EventId]: message</c>,
-/// with an exception on the lines that follow.
-/// </summary>
+// For a terminal or a file: 2026-11-22 01:50:32.123 +00:00 [INF] Category[EventId]: message,
+// with an exception on the lines that follow.
 internal sealed class ReadableLineFormatter : IConsoleLineFormatter
 {
     public void Format(LogEvent logEvent, PooledByteBuffer buffer)

@@ -2,10 +2,8 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Journal;
 
-/// <summary>
-/// Turns a Serilog event into one journal entry in the native protocol. Field names are listed in
-/// README-LOGGING.md ("Journal fields"); journalctl can filter on every one of them.
-/// </summary>
+// Turns a Serilog event into one journal entry in the native protocol. Field names are listed in
+// README-LOGGING.md ("Journal fields"); journalctl can filter on every one of them.
 internal sealed class JournalEntryFormatter
 {
     public const string SourceContextPropertyName = "SourceContext";

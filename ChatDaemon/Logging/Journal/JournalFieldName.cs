@@ -3,12 +3,10 @@ using System.Text;
 
 namespace ChatDaemon.Logging.Journal;
 
-/// <summary>
-/// Maps Serilog property names to journal field names. systemd.journal-fields(7) and
-/// sd_journal_send(3): names are A-Z, 0-9 and '_', must not start with '_' (trusted fields) or a
-/// digit, and are at most 64 characters. PascalCase words are split with '_' so <c>ConnectionId</c>
-/// becomes <c>CONNECTION_ID</c> and <c>RemoteEndPoint</c> becomes <c>REMOTE_END_POINT</c>.
-/// </summary>
+// Maps Serilog property names to journal field names. systemd.journal-fields(7) and
+// sd_journal_send(3): names are A-Z, 0-9 and '_', must not start with '_' (trusted fields) or a
+// digit, and are at most 64 characters. PascalCase words are split with '_' so ConnectionId
+// becomes CONNECTION_ID and RemoteEndPoint becomes REMOTE_END_POINT.
 internal static class JournalFieldName
 {
     public const int MaxLength = 64;
@@ -27,7 +25,7 @@ internal static class JournalFieldName
 
     private static readonly ConcurrentDictionary<string, string?> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>The field name for a property, or null when nothing valid remains (e.g. "_1").</summary>
+    // The field name for a property, or null when nothing valid remains (e.g. "_1").
     public static string? ForProperty(string propertyName)
     {
         if (Cache.TryGetValue(propertyName, out var cached))

@@ -2,11 +2,9 @@ using System.Text;
 
 namespace ChatDaemon.Logging.Journal;
 
-/// <summary>
-/// Writes one field of the journal native protocol (https://systemd.io/JOURNAL_NATIVE_PROTOCOL/):
-/// <c>NAME=value\n</c>, or, when the value contains a newline, <c>NAME\n</c> followed by the value's
-/// length as a 64-bit little-endian integer, the value, and <c>\n</c>.
-/// </summary>
+// Writes one field of the journal native protocol (https://systemd.io/JOURNAL_NATIVE_PROTOCOL/):
+// NAME=value\n, or, when the value contains a newline, NAME\n followed by the value's
+// length as a 64-bit little-endian integer, the value, and \n.
 internal static class JournalFieldWriter
 {
     public static void Write(PooledByteBuffer buffer, string name, ReadOnlySpan<char> value)

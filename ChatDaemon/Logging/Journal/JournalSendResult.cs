@@ -1,13 +1,13 @@
 namespace ChatDaemon.Logging.Journal;
 
-/// <summary>The outcome of handing one entry to journald.</summary>
+// The outcome of handing one entry to journald.
 internal enum JournalSendResult
 {
     Sent,
 
-    /// <summary>The socket buffer was full (EAGAIN); the entry was not sent rather than block.</summary>
+    // The socket buffer was full (EAGAIN); the entry was not sent rather than block.
     WouldBlock,
 
-    /// <summary>journald is not there or refused the entry (ENOENT, ECONNREFUSED, ...).</summary>
+    // journald is not there or refused the entry (ENOENT, ECONNREFUSED, ...).
     Failed,
 }

@@ -3,11 +3,9 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Journal;
 
-/// <summary>
-/// Sends each event as one journald native-protocol entry. The send is a non-blocking local
-/// syscall made on the caller's thread; when journald is behind (EAGAIN) or absent the entry is
-/// dropped and counted, and the count is reported once sends succeed again.
-/// </summary>
+// Sends each event as one journald native-protocol entry. The send is a non-blocking local
+// syscall made on the caller's thread; when journald is behind (EAGAIN) or absent the entry is
+// dropped and counted, and the count is reported once sends succeed again.
 internal sealed class JournalSink : ILogEventSink, IDisposable
 {
     public const string Name = "Journal";

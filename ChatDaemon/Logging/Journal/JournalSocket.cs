@@ -5,11 +5,9 @@ using Tmds.Linux;
 
 namespace ChatDaemon.Logging.Journal;
 
-/// <summary>
-/// The client side of journald's native socket (systemd-journald.service(8)): an unconnected
-/// AF_UNIX datagram socket that addresses every send to the socket path, so a journald restart
-/// (which recreates the socket file) needs no reconnect. Sends never block (MSG_DONTWAIT).
-/// </summary>
+// The client side of journald's native socket (systemd-journald.service(8)): an unconnected
+// AF_UNIX datagram socket that addresses every send to the socket path, so a journald restart
+// (which recreates the socket file) needs no reconnect. Sends never block (MSG_DONTWAIT).
 internal sealed unsafe class JournalSocket : IDisposable
 {
     public const string DefaultPath = "/run/systemd/journal/socket";

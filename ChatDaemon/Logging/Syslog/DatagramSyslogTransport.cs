@@ -3,11 +3,9 @@ using System.Net.Sockets;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// Datagram transports: /dev/log (AF_UNIX, as syslog(3) uses) and UDP (RFC 5426), one message per
-/// datagram. The socket is connected so a missing receiver shows up as an error (ECONNREFUSED,
-/// ENOENT) the sink can back off on.
-/// </summary>
+// Datagram transports: /dev/log (AF_UNIX, as syslog(3) uses) and UDP (RFC 5426), one message per
+// datagram. The socket is connected so a missing receiver shows up as an error (ECONNREFUSED,
+// ENOENT) the sink can back off on.
 internal sealed class DatagramSyslogTransport : ISyslogTransport
 {
     public const string DefaultLocalPath = "/dev/log";

@@ -2,7 +2,7 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>Formats one event as one syslog message (without transport framing).</summary>
+// Formats one event as one syslog message (without transport framing).
 internal interface ISyslogFormatter
 {
     void Format(LogEvent logEvent, PooledByteBuffer buffer);

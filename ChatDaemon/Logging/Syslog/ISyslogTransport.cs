@@ -1,15 +1,13 @@
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// One connection to a syslog receiver. Only the sink's background task uses it, so it needs no
-/// locking; failures surface as exceptions and the sink reconnects.
-/// </summary>
+// One connection to a syslog receiver. Only the sink's background task uses it, so it needs no
+// locking; failures surface as exceptions and the sink reconnects.
 internal interface ISyslogTransport : IDisposable
 {
-    /// <summary>A description of the receiver for diagnostics, e.g. <c>tcp://127.0.0.1:514</c>.</summary>
+    // A description of the receiver for diagnostics, e.g. tcp://127.0.0.1:514.
     string Endpoint { get; }
 
-    /// <summary>True for stream transports, whose messages need framing.</summary>
+    // True for stream transports, whose messages need framing.
     bool IsStream { get; }
 
     bool IsConnected { get; }

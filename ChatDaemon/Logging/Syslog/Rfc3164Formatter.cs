@@ -3,11 +3,9 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// The BSD syslog format of RFC 3164 §4.1: <c>&lt;PRI&gt;Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MSG</c>.
-/// For /dev/log the HOSTNAME is left out, as glibc's syslog(3) does; the local daemon adds it.
-/// Properties are not carried: this format has no structured data.
-/// </summary>
+// The BSD syslog format of RFC 3164 §4.1: <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MSG.
+// For /dev/log the HOSTNAME is left out, as glibc's syslog(3) does; the local daemon adds it.
+// Properties are not carried: this format has no structured data.
 internal sealed class Rfc3164Formatter : ISyslogFormatter
 {
     // §4.1.3: the TAG is at most 32 alphanumeric characters.

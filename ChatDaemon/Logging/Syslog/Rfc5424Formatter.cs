@@ -3,12 +3,10 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// RFC 5424 §6: <c>&lt;PRI&gt;1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]</c>.
-/// MSGID is the event name (Microsoft.Extensions.Logging EventId.Name); every event property is a
-/// PARAM of one SD-ELEMENT whose SD-ID is configurable (default <c>meta@32473</c>, 32473 being the
-/// private enterprise number RFC 5612 reserves for documentation; sites with a PEN use their own).
-/// </summary>
+// RFC 5424 §6: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG].
+// MSGID is the event name (Microsoft.Extensions.Logging EventId.Name); every event property is a
+// PARAM of one SD-ELEMENT whose SD-ID is configurable (default meta@32473, 32473 being the
+// private enterprise number RFC 5612 reserves for documentation; sites with a PEN use their own).
 internal sealed class Rfc5424Formatter : ISyslogFormatter
 {
     public const string DefaultStructuredDataId = "meta@32473";

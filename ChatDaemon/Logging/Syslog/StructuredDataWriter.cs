@@ -1,10 +1,8 @@
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// Writes one RFC 5424 SD-ELEMENT, <c>[SD-ID PARAM-NAME="PARAM-VALUE" ...]</c>, applying §6.3.3:
-/// PARAM-NAME is 1-32 PRINTUSASCII except '=', SP, ']' and '"'; in PARAM-VALUE the characters
-/// '"', '\' and ']' are escaped with a backslash.
-/// </summary>
+// Writes one RFC 5424 SD-ELEMENT, [SD-ID PARAM-NAME="PARAM-VALUE" ...], applying §6.3.3:
+// PARAM-NAME is 1-32 PRINTUSASCII except '=', SP, ']' and '"'; in PARAM-VALUE the characters
+// '"', '\' and ']' are escaped with a backslash.
 internal static class StructuredDataWriter
 {
     public const int MaxNameLength = 32;
@@ -27,7 +25,7 @@ internal static class StructuredDataWriter
         return true;
     }
 
-    /// <summary>The PARAM-NAME for a property: invalid characters become '_', cut to 32.</summary>
+    // The PARAM-NAME for a property: invalid characters become '_', cut to 32.
     public static string ParamName(string propertyName)
     {
         var length = Math.Min(propertyName.Length, MaxNameLength);

@@ -1,6 +1,6 @@
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>Frames a syslog message for a stream transport (RFC 6587 §3.4).</summary>
+// Frames a syslog message for a stream transport (RFC 6587 §3.4).
 internal static class SyslogFraming
 {
     public static void Write(PooledByteBuffer destination, ReadOnlySpan<byte> message, FramingType framing)

@@ -3,7 +3,7 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>The MSG part shared by both formats: the rendered message, then the exception if any.</summary>
+// The MSG part shared by both formats: the rendered message, then the exception if any.
 internal static class SyslogMessageText
 {
     public static void Write(LogEvent logEvent, StringWriter writer)

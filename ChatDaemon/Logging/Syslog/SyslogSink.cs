@@ -5,11 +5,9 @@ using Serilog.Events;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// Sends events to a syslog receiver without ever blocking the caller: <see cref="Emit"/> only
-/// puts the event into a bounded queue (or counts a drop when it is full); a background task
-/// formats, frames and sends, reconnecting with exponential backoff while the receiver is down.
-/// </summary>
+// Sends events to a syslog receiver without ever blocking the caller: Emit only
+// puts the event into a bounded queue (or counts a drop when it is full); a background task
+// formats, frames and sends, reconnecting with exponential backoff while the receiver is down.
 internal sealed class SyslogSink : ILogEventSink, IDisposable
 {
     public const string Name = "Syslog";

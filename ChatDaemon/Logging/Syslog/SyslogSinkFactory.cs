@@ -2,7 +2,7 @@ using System.Net;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>Builds a <see cref="SyslogSink"/> from a format, a transport and the process identity.</summary>
+// Builds a SyslogSink from a format, a transport and the process identity.
 internal static class SyslogSinkFactory
 {
     public static SyslogSink Create(SyslogFormat format, Facility facility, string appName, bool localHost,

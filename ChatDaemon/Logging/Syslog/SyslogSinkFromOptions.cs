@@ -1,6 +1,6 @@
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>Builds the syslog sink described by validated <see cref="SyslogSinkOptions"/>.</summary>
+// Builds the syslog sink described by validated SyslogSinkOptions.
 internal static class SyslogSinkFromOptions
 {
     public const int DefaultPort = 514;

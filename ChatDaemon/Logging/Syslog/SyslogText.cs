@@ -1,14 +1,12 @@
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>Header field rules shared by the syslog formats.</summary>
+// Header field rules shared by the syslog formats.
 internal static class SyslogText
 {
     public const string Nil = "-";
 
-    /// <summary>
-    /// RFC 5424 §6: header fields are PRINTUSASCII (%d33-126) with a maximum length; other
-    /// characters are replaced with '_', and an empty result is the NILVALUE.
-    /// </summary>
+    // RFC 5424 §6: header fields are PRINTUSASCII (%d33-126) with a maximum length; other
+    // characters are replaced with '_', and an empty result is the NILVALUE.
     public static string PrintableAscii(string? value, int maxLength)
     {
         if (string.IsNullOrEmpty(value))

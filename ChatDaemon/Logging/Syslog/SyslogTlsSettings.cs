@@ -4,8 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>TLS settings of the TCP transport (RFC 5425). A null validation callback means the system's
-/// trust store and host-name check, which RFC 5425 §5 requires by default.</summary>
+// TLS settings of the TCP transport (RFC 5425). A null validation callback means the system's
+// trust store and host-name check, which RFC 5425 §5 requires by default.
 internal sealed record SyslogTlsSettings(
     string? ServerName,
     SslProtocols Protocols,

@@ -5,11 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>
-/// TCP (RFC 6587) and syslog over TLS (RFC 5425). Before each send the socket is polled: a syslog
-/// receiver never sends anything, so a readable socket with nothing to read means the receiver
-/// closed the connection, and the sink reconnects instead of writing into a dead connection.
-/// </summary>
+// TCP (RFC 6587) and syslog over TLS (RFC 5425). Before each send the socket is polled: a syslog
+// receiver never sends anything, so a readable socket with nothing to read means the receiver
+// closed the connection, and the sink reconnects instead of writing into a dead connection.
 internal sealed class TcpSyslogTransport : ISyslogTransport
 {
     private readonly string _host;

@@ -1,6 +1,6 @@
 namespace ChatDaemon.Logging.Syslog;
 
-/// <summary>Cuts an encoded message to a byte limit without splitting a UTF-8 sequence.</summary>
+// Cuts an encoded message to a byte limit without splitting a UTF-8 sequence.
 internal static class Utf8Truncation
 {
     public static int SafeLength(ReadOnlySpan<byte> utf8, int maxBytes)
