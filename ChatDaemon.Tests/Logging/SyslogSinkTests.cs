@@ -91,6 +91,19 @@ public class SyslogSinkTests
         Assert.Equal(5, transport.Received.Count);
     }
 
+    [Fact]
+    public async Task An_event_that_cannot_be_formatted_is_skipped_and_later_events_still_go_out()
+    {
+        var transport = new FakeSyslogTransport(up: true);
+        using var sink = CreateSink(transport, new RecordingSinkEvents(), FastRetry);
+
+        sink.Emit(TestLogEvents.Create(LogEventLevel.Information, "{Bad}", [("Bad", new ThrowingValue())]));
+        sink.Emit(Numbered(1));
+        await WaitUntil(() => !transport.Received.IsEmpty);
+
+        Assert.EndsWith("event 1", Encoding.UTF8.GetString(Assert.Single(transport.Received)));
+    }
+
     internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
     {
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Serilog.Core;
+using Serilog.Debugging;
 using Serilog.Events;
 
 namespace ChatDaemon.Logging.Console;
@@ -55,19 +56,28 @@ internal sealed class ConsoleSink : ILogEventSink, IDisposable
         {
             while (reader.TryRead(out var logEvent))
             {
-                buffer.Clear();
-                _formatter.Format(logEvent, buffer);
+                // Neither a value whose rendering throws nor a closed stderr may stop this task.
                 try
                 {
+                    buffer.Clear();
+                    _formatter.Format(logEvent, buffer);
                     _output.Write(buffer.WrittenSpan);
                 }
-                catch (IOException)
+                catch (Exception error)
                 {
                     _drops.Add();
+                    SelfLog.WriteLine("Console sink could not write an event: {0}", error.Message);
                 }
             }
 
-            _output.Flush();
+            try
+            {
+                _output.Flush();
+            }
+            catch (IOException)
+            {
+            }
+
             if (_drops.Pending > 0 && _drops.Take() is var dropped and > 0)
             {
                 _events.EventsDropped(Name, dropped);

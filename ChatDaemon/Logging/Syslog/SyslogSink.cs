@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Serilog.Core;
+using Serilog.Debugging;
 using Serilog.Events;
 
 namespace ChatDaemon.Logging.Syslog;
@@ -81,7 +82,12 @@ internal sealed class SyslogSink : ILogEventSink, IDisposable
             {
                 while (reader.TryPeek(out var logEvent))
                 {
-                    var payload = Format(logEvent, message, frame);
+                    if (!TryFormat(logEvent, message, frame, out var payload))
+                    {
+                        reader.TryRead(out _);
+                        continue;
+                    }
+
                     while (true)
                     {
                         try
@@ -133,18 +139,30 @@ internal sealed class SyslogSink : ILogEventSink, IDisposable
         }
     }
 
-    private ReadOnlyMemory<byte> Format(LogEvent logEvent, PooledByteBuffer message, PooledByteBuffer frame)
+    // A value whose rendering throws must not stop the background task: that event is skipped.
+    private bool TryFormat(LogEvent logEvent, PooledByteBuffer message, PooledByteBuffer frame, out ReadOnlyMemory<byte> payload)
     {
-        message.Clear();
-        _formatter.Format(logEvent, message);
-        message.Truncate(Utf8Truncation.SafeLength(message.WrittenSpan, _settings.MaxMessageBytes));
-        if (!_transport.IsStream)
+        try
         {
-            return message.WrittenMemory;
-        }
+            message.Clear();
+            _formatter.Format(logEvent, message);
+            message.Truncate(Utf8Truncation.SafeLength(message.WrittenSpan, _settings.MaxMessageBytes));
+            if (!_transport.IsStream)
+            {
+                payload = message.WrittenMemory;
+                return true;
+            }
 
-        frame.Clear();
-        SyslogFraming.Write(frame, message.WrittenSpan, _framing);
-        return frame.WrittenMemory;
+            frame.Clear();
+            SyslogFraming.Write(frame, message.WrittenSpan, _framing);
+            payload = frame.WrittenMemory;
+            return true;
+        }
+        catch (Exception error)
+        {
+            SelfLog.WriteLine("Syslog sink could not format an event: {0}", error);
+            payload = default;
+            return false;
+        }
     }
 }
