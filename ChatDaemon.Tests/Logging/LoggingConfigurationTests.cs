@@ -49,6 +49,31 @@ public sealed class LoggingConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void In_a_host_builder_the_logging_section_decides_and_the_framework_log_level_keys_do_not()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings
+        {
+            DisableDefaults = false,
+            EnvironmentName = "Production",
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:Enabled"] = "false",
+            ["Logging:MinimumLevel:Default"] = "Debug",
+        });
+        builder.Logging.AddChatDaemonLogging(builder.Configuration, runningUnderSystemd: false);
+        using var host = builder.Build();
+
+        var providers = host.Services.GetServices<ILoggerProvider>().ToList();
+        var logger = host.Services.GetRequiredService<ILogger<LoggingConfigurationTests>>();
+
+        Assert.Equal(typeof(Serilog.Extensions.Logging.SerilogLoggerProvider), Assert.Single(providers).GetType());
+        Assert.True(logger.IsEnabled(LogLevel.Debug));
+        Assert.False(logger.IsEnabled(LogLevel.Trace));
+    }
+
+    [Fact]
     public void A_reload_changes_the_default_level_and_the_category_overrides_without_a_restart()
     {
         var configuration = Configuration(
