@@ -58,6 +58,25 @@ public class StandardErrorFormatTests
     }
 
     [Fact]
+    public void Stderr_counts_as_the_journal_only_while_journal_stream_names_its_device_and_inode()
+    {
+        Assert.True(JournalStream.TryGetDeviceAndInode(2, out var device, out var inode));
+        var saved = Environment.GetEnvironmentVariable(JournalStream.VariableName);
+        try
+        {
+            Environment.SetEnvironmentVariable(JournalStream.VariableName, $"{device}:{inode}");
+            Assert.True(JournalStream.IsStandardErrorJournal());
+
+            Environment.SetEnvironmentVariable(JournalStream.VariableName, $"{device}:{inode + 1}");
+            Assert.False(JournalStream.IsStandardErrorJournal());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(JournalStream.VariableName, saved);
+        }
+    }
+
+    [Fact]
     public void Journal_stream_device_and_inode_are_those_stat_reports()
     {
         var path = Path.GetTempFileName();
