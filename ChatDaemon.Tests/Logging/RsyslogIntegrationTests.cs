@@ -21,7 +21,7 @@ public sealed class RsyslogIntegrationTests : IDisposable
     public void Dispose() => _rsyslog.Dispose();
 
     private SyslogSink CreateSink(ISyslogTransport transport) =>
-        SyslogSinkFactory.Create(SyslogFormat.Rfc5424, Facility.Daemon, "chatdaemon", localHost: false,
+        SyslogSinkFactory.Create(SyslogFormat.Rfc5424, Facility.Daemon, "chatdaemon", forLocalDaemon: false,
             "meta@32473", transport, FramingType.OctetCounting, QuickReconnect, _events);
 
     private static LogEvent RateLimited(string marker) =>

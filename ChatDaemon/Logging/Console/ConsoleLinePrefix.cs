@@ -8,8 +8,7 @@ internal static class ConsoleLinePrefix
     public static void Write(LogEvent logEvent, TextWriter writer)
     {
         var wrote = false;
-        if (logEvent.Properties.TryGetValue(Journal.JournalEntryFormatter.SourceContextPropertyName, out var source)
-            && source is ScalarValue { Value: string category })
+        if (SourceContext.Of(logEvent) is { } category)
         {
             writer.Write(category);
             wrote = true;

@@ -6,8 +6,6 @@ namespace ChatDaemon.Logging.Journal;
 // README-LOGGING.md ("Journal fields"); journalctl can filter on every one of them.
 internal sealed class JournalEntryFormatter
 {
-    public const string SourceContextPropertyName = "SourceContext";
-
     private readonly string _syslogIdentifier;
     private readonly int _facility;
 
@@ -50,8 +48,7 @@ internal sealed class JournalEntryFormatter
                 JournalFieldWriter.Write(buffer, "EVENT_NAME", name);
             }
 
-            if (logEvent.Properties.TryGetValue(SourceContextPropertyName, out var source)
-                && source is ScalarValue { Value: string logger })
+            if (SourceContext.Of(logEvent) is { } logger)
             {
                 JournalFieldWriter.Write(buffer, "LOGGER", logger);
             }
@@ -65,7 +62,7 @@ internal sealed class JournalEntryFormatter
 
             foreach (var (propertyName, value) in logEvent.Properties)
             {
-                if (propertyName is EventIdentity.PropertyName or SourceContextPropertyName)
+                if (propertyName is EventIdentity.PropertyName or SourceContext.PropertyName)
                 {
                     continue;
                 }

@@ -32,7 +32,7 @@ public static class SyslogLoggerConfigurationExtensions
         string socketPath = DatagramSyslogTransport.DefaultLocalPath,
         LogEventLevel restrictedToMinimumLevel = LogEventLevel.Verbose)
     {
-        var sink = SyslogSinkFactory.Create(format, facility, appName, localHost: true,
+        var sink = SyslogSinkFactory.Create(format, facility, appName, forLocalDaemon: true,
             Rfc5424Formatter.DefaultStructuredDataId, DatagramSyslogTransport.Local(socketPath),
             FramingType.OctetCounting, new SyslogQueueSettings(), SelfLogSinkEvents.Instance);
         return sinkConfiguration.Sink(sink, restrictedToMinimumLevel);
@@ -57,7 +57,7 @@ public static class SyslogLoggerConfigurationExtensions
         LogEventLevel restrictedToMinimumLevel = LogEventLevel.Verbose,
         string structuredDataId = Rfc5424Formatter.DefaultStructuredDataId)
     {
-        var sink = SyslogSinkFactory.Create(format, facility, appName, localHost: false, structuredDataId,
+        var sink = SyslogSinkFactory.Create(format, facility, appName, forLocalDaemon: false, structuredDataId,
             DatagramSyslogTransport.Udp(host, port), FramingType.OctetCounting, new SyslogQueueSettings(),
             SelfLogSinkEvents.Instance);
         return sinkConfiguration.Sink(sink, restrictedToMinimumLevel);
@@ -97,7 +97,7 @@ public static class SyslogLoggerConfigurationExtensions
         var tls = useTls
             ? new SyslogTlsSettings(tlsServerName, secureProtocols, clientCertificates, certValidationCallback)
             : null;
-        var sink = SyslogSinkFactory.Create(format, facility, appName, localHost: false, structuredDataId,
+        var sink = SyslogSinkFactory.Create(format, facility, appName, forLocalDaemon: false, structuredDataId,
             new TcpSyslogTransport(host, port, tls), framingType, new SyslogQueueSettings(),
             SelfLogSinkEvents.Instance);
         return sinkConfiguration.Sink(sink, restrictedToMinimumLevel);

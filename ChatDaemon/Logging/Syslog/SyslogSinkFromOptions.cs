@@ -33,7 +33,7 @@ internal static class SyslogSinkFromOptions
                 : Enum.Parse<SyslogFormat>(options.Format, ignoreCase: true),
             Enum.Parse<Facility>(options.Facility, ignoreCase: true),
             options.AppName,
-            localHost: transportKind == SyslogTransport.Local,
+            forLocalDaemon: transportKind == SyslogTransport.Local,
             options.StructuredDataId,
             transport,
             Enum.Parse<FramingType>(options.Framing, ignoreCase: true),
