@@ -93,6 +93,32 @@ public sealed unsafe class JournalSocketTests : IDisposable
         Assert.Equal(5000 - received, dropped.Count);
     }
 
+    [Fact]
+    public void After_journald_restarts_entries_reach_its_new_socket()
+    {
+        using var sink = new JournalSink(new JournalSocket(_path), new JournalEntryFormatter("chatdaemon", 3), new RecordingSinkEvents());
+        sink.Emit(TestLogEvents.Create(LogEventLevel.Information, "before"));
+        var buffer = new byte[65536];
+        Assert.Contains("MESSAGE=before\n", Encoding.UTF8.GetString(buffer, 0, _journald.Receive(buffer)));
+
+        _journald.Dispose();
+        File.Delete(_path);
+        using var restarted = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        restarted.Bind(new UnixDomainSocketEndPoint(_path));
+        restarted.ReceiveTimeout = 5000;
+        sink.Emit(TestLogEvents.Create(LogEventLevel.Information, "after"));
+
+        Assert.Contains("MESSAGE=after\n", Encoding.UTF8.GetString(buffer, 0, restarted.Receive(buffer)));
+    }
+
+    [Fact]
+    public void Without_journald_an_entry_fails_without_throwing()
+    {
+        using var socket = new JournalSocket(Path.Combine(_directory, "absent"));
+
+        Assert.Equal(JournalSendResult.Failed, socket.Send("MESSAGE=x\n"u8));
+    }
+
     private int DrainReceiveQueue()
     {
         var buffer = new byte[65536];

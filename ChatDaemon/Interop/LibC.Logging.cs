@@ -19,6 +19,9 @@ public static unsafe partial class LibC
     public const int EAGAIN = 11;
     public const int ENOBUFS = 105;
     public const int EMSGSIZE = 90;
+    public const int ENOENT = 2;
+    public const int ENOTCONN = 107;
+    public const int ECONNREFUSED = 111;
 
     public const uint MFD_CLOEXEC = 0x0001;
     public const uint MFD_ALLOW_SEALING = 0x0002;
