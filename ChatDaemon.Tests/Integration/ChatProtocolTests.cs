@@ -23,11 +23,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task A_plain_line_reaches_every_other_member_of_the_room_but_not_the_sender()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await using var carol = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("carol");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as carol"));
-        await bob.ReadUntilAsync(l => l.EndsWith("is now known as carol"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob", "carol");
+        var (alice, bob, carol) = users;
 
         await alice.SendAsync("hello room");
 
@@ -82,9 +79,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Who_and_rooms_list_members_and_rooms()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await using var carol = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("carol");
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob", "carol");
+        var (_, bob, carol) = users;
         await carol.SendAsync("/join ops");
         await carol.ReadLineAsync();
 
@@ -97,10 +93,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task A_private_message_reaches_only_its_target()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await using var carol = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("carol");
-        await bob.ReadUntilAsync(l => l.EndsWith("is now known as carol"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob", "carol");
+        var (alice, bob, carol) = users;
 
         await alice.SendAsync("/msg Bob psst, secret");
         Assert.Equal("-> *bob* psst, secret", await alice.ReadUntilAsync(l => l.StartsWith("->")));
@@ -116,9 +110,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Me_tells_the_room_what_you_do()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         await alice.SendAsync("/me waves");
         Assert.Equal("* alice waves", await bob.ReadLineAsync());
@@ -128,9 +121,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Quit_says_bye_announces_the_reason_and_closes()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         await bob.SendAsync("/quit gotta go");
         Assert.Equal("* bye", await bob.ReadLineAsync());
@@ -187,9 +179,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Control_characters_and_escape_sequences_never_reach_other_users()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         // ESC [ 2 J (clear screen), BEL, backspace, DEL, a C1 CSI (U+009B) and a tab.
         await alice.SendRawAsync([.. "a\u001b[2Jb\u0007c\bd\u007f"u8, 0xC2, 0x9B, .. "e\tf\r\n"u8]);
@@ -199,9 +190,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_utf8_becomes_replacement_characters()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         await alice.SendRawAsync([.. "x"u8, 0xFF, .. "y"u8, 0xE2, 0x82, .. " café ✓\n"u8]);
         Assert.Equal("<alice> x\uFFFDy\uFFFD café ✓", await bob.ReadLineAsync());
@@ -210,9 +200,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Empty_and_blank_lines_are_ignored()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         await alice.SendRawAsync("\n\r\n   \n\t\n\u001b\nreal\n"u8.ToArray());
         Assert.Equal("<alice> real", await bob.ReadLineAsync());
@@ -221,9 +210,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task A_line_starting_with_two_slashes_is_a_message_with_one()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
         await alice.SendAsync("//etc/passwd is a path");
         Assert.Equal("<alice> /etc/passwd is a path", await bob.ReadLineAsync());
     }
@@ -231,9 +219,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task A_line_over_the_limit_is_discarded_with_an_error_and_the_connection_stays()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         await alice.SendAsync(new string('a', 4096));
         Assert.Equal("<alice> " + new string('a', 4096), await bob.ReadLineAsync());
@@ -249,9 +236,8 @@ public sealed class ChatProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Lines_may_end_in_lf_or_crlf_and_arrive_in_any_fragments()
     {
-        await using var alice = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("alice");
-        await using var bob = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");
-        await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
+        await using var users = await ChatUsers.ConnectAsync(_server.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
 
         byte[] bytes = Encoding.UTF8.GetBytes("one\r\ntwo\nthree ✓\r\n");
         foreach (byte b in bytes)

@@ -86,6 +86,7 @@ public static class ServerHost
 
         services.AddSingleton<ServiceStatusReporter>();
         services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
+        services.AddSingleton<ChatDaemon.Control.IControlStatusSource>(sp => sp.GetRequiredService<ServiceStatusReporter>());
 
         // Hosted services stop in reverse order: the server drains first, while the others still run.
         services.AddHostedService<LifecycleReporter>();
