@@ -42,7 +42,7 @@ public sealed class SystemdContainer : IAsyncLifetime
         _stateDirectory = Directory.CreateTempSubdirectory("chatdaemon-systemd-").FullName;
         var clock = Stopwatch.StartNew();
         _bootScript = new ChildProcess("/bin/bash",
-            [Path.Combine(RepositoryRoot, "ChatDaemon.Tests", "SystemdIntegration", "boot-systemd.sh"), _stateDirectory]);
+            [Path.Combine(RepositoryRoot, "ChatDaemon.Tests", "SystemdIntegration", "boot-systemd.sh"), _stateDirectory, RepositoryRoot]);
         SystemdPid = await FindSystemdPidAsync();
         await WaitForManagerBusAsync();
 

@@ -2,8 +2,10 @@
 # Boots a real systemd as PID 1 of private PID, mount, cgroup, UTS and IPC namespaces, for the
 # integration tests (SystemdContainer.cs).
 #
-#   boot-systemd.sh STATE_DIR
+#   boot-systemd.sh STATE_DIR [DIR...]
 #
+# Each DIR (the repository with the build output) is bound into the container at the same path, so
+# it is seen even when it lives on another file system or under /tmp (which gets a fresh tmpfs).
 # The root file system is an overlay: lower layer the host's "/" (never written), upper layer a
 # tmpfs, so whatever the tests install (units, /usr/lib/chatdaemon) vanishes with the namespace.
 # The host's network namespace is shared: tests reach the services over loopback.
@@ -12,8 +14,12 @@
 # creates live under one cgroup per hierarchy made here and removed when systemd is gone.
 set -euo pipefail
 
-state_dir=${1:?usage: boot-systemd.sh STATE_DIR}
+state_dir=${1:?usage: boot-systemd.sh STATE_DIR [DIR...]}
+shift
 mkdir -p "$state_dir"
+for dir in "$@"; do
+    [ -d "$dir" ] || { echo "boot-systemd.sh: $dir is not a directory" >&2; exit 64; }
+done
 name=chatdaemon-test-$$
 
 # One child cgroup of our own current cgroup in every mounted hierarchy. With --cgroup the
@@ -86,6 +92,11 @@ done
 mount --rbind /dev "$root/dev"
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$root/run"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
+shift
+for dir in "$@"; do
+    mkdir -p "$root$dir"
+    mount --rbind "$dir" "$root$dir"
+done
 
 # systemd(1) in a container: /etc/machine-id must exist (empty is fine: a transient one is made),
 # and $container tells it to skip what only a real boot does (systemd-detect-virt(1)).
@@ -101,7 +112,7 @@ rmdir /.old-root
 # basic.target only: multi-user.target would start whatever services the host image enables.
 exec env -i container=chatdaemon-test PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     /lib/systemd/systemd --system --unit=basic.target --show-status=no
-' boot "$state_dir" </dev/null
+' boot "$state_dir" "$@" </dev/null
 ) &
 child=$!
 echo "$child" > "$state_dir/unshare.pid"
