@@ -46,12 +46,21 @@ done
 echo "${cgroups[@]}" > "$state_dir/cgroups"
 
 cleanup() {
-    local dir
-    for dir in "${cgroups[@]}"; do
-        # Depth first: a cgroup can only be removed once its children are gone.
-        find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
-        rmdir "$dir" 2>/dev/null || true
+    local dir attempt left
+    # The kernel takes dead tasks out of their cgroups a moment after the namespace is gone, and a
+    # cgroup with tasks cannot be removed (EBUSY): retry for a few seconds.
+    for attempt in $(seq 50); do
+        left=0
+        for dir in "${cgroups[@]}"; do
+            [ -d "$dir" ] || continue
+            # Depth first: a cgroup can only be removed once its children are gone.
+            find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
+            rmdir "$dir" 2>/dev/null || left=1
+        done
+        [ "$left" = 0 ] && break
+        sleep 0.1
     done
+    [ "$left" = 0 ] || echo "boot-systemd.sh: could not remove cgroups: ${cgroups[*]}" >&2
     umount "$state_dir/mnt" 2>/dev/null || true
 }
 trap cleanup EXIT
