@@ -35,15 +35,25 @@ for procs in /sys/fs/cgroup/*/cgroup.procs /sys/fs/cgroup/cgroup.procs; do
     if [ "$fstype" = cgroup2fs ]; then key=0::; else key=":$(grep -oE '[^,]+' <<<"$(findmnt -no OPTIONS "$hierarchy")" | grep -vE '^(rw|ro|nosuid|nodev|noexec|relatime|nsdelegate|memory_recursiveprot|clone_children)$' | paste -sd, -):"; fi
     own=$(awk -F: -v k="$key" 'BEGIN{ split(k, a, ":") } ($1 ":" $2 ":") == (a[1] ":" a[2] ":") || (a[1] == "0" && $1 == "0") || (a[2] != "" && $2 == a[2]) { print $3; exit }' /proc/self/cgroup)
     [ -n "$own" ] || continue
-    dir=$hierarchy${own%/}/$name
-    mkdir -p "$dir" && cgroups+=("$dir")
-    # cpuset(7): a new v1 cpuset starts with no CPUs and no memory nodes; inherit the parent's.
-    if [ -e "$dir/cpuset.cpus" ] && [ -z "$(cat "$dir/cpuset.cpus")" ]; then
-        cat "$(dirname "$dir")/cpuset.cpus" > "$dir/cpuset.cpus"
-        cat "$(dirname "$dir")/cpuset.mems" > "$dir/cpuset.mems"
-    fi
+    cgroups+=("$hierarchy${own%/}/$name")
 done
 echo "${cgroups[@]}" > "$state_dir/cgroups"
+
+# Creates the cgroup (again, if something removed it meanwhile) and moves process $1 into it.
+join_cgroup() {
+    local pid=$1 dir=$2 attempt
+    for attempt in 1 2 3 4 5; do
+        mkdir -p "$dir" 2>/dev/null || true
+        # cpuset(7): a new v1 cpuset starts with no CPUs and no memory nodes; inherit the parent's.
+        if [ -e "$dir/cpuset.cpus" ] && [ -z "$(cat "$dir/cpuset.cpus" 2>/dev/null)" ]; then
+            cat "$(dirname "$dir")/cpuset.cpus" > "$dir/cpuset.cpus" 2>/dev/null || true
+            cat "$(dirname "$dir")/cpuset.mems" > "$dir/cpuset.mems" 2>/dev/null || true
+        fi
+        echo "$pid" > "$dir/cgroup.procs" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "boot-systemd.sh: could not join $dir; the container shares that hierarchy's root" >&2
+}
 
 cleanup() {
     local dir attempt left
@@ -66,7 +76,7 @@ cleanup() {
 trap cleanup EXIT
 
 (
-    for dir in "${cgroups[@]}"; do echo "$BASHPID" > "$dir/cgroup.procs"; done
+    for dir in "${cgroups[@]}"; do join_cgroup "$BASHPID" "$dir"; done
     exec unshare --pid --fork --mount --cgroup --uts --ipc --propagation private -- /bin/bash -c '
 set -euo pipefail
 # Snapshot of the host mounts before we add ours (reading /proc/self/mounts while mounting grows it).
@@ -98,7 +108,22 @@ done
 for link in /sys/fs/cgroup/*; do
     [ -L "$link" ] && ln -s "$(readlink "$link")" "$root/sys/fs/cgroup/$(basename "$link")"
 done
-mount --rbind /dev "$root/dev"
+# A /dev of its own: binding the host /dev would let systemd in the container write into it (the /dev/log
+# symlink of systemd-journald-dev-log.socket, /dev/shm). Only the basic character devices are bound,
+# as systemd-nspawn(1) does.
+mount -t tmpfs -o mode=0755,nosuid,size=4m dev "$root/dev"
+for node in null zero full random urandom tty; do
+    touch "$root/dev/$node"
+    mount --bind "/dev/$node" "$root/dev/$node"
+done
+mkdir -p "$root/dev/pts" "$root/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
+ln -s pts/ptmx "$root/dev/ptmx"
+mount -t tmpfs -o mode=1777,nosuid,nodev shm "$root/dev/shm"
+ln -s /proc/self/fd "$root/dev/fd"
+ln -s /proc/self/fd/0 "$root/dev/stdin"
+ln -s /proc/self/fd/1 "$root/dev/stdout"
+ln -s /proc/self/fd/2 "$root/dev/stderr"
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$root/run"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
 shift
