@@ -260,6 +260,30 @@ public sealed class ClassicDaemonTests : IDisposable
         Assert.NotEqual(PidFileStatus.Running, ChatDaemon.Daemon.PidFile.Probe(PidFile).Status);
     }
 
+    [Fact]
+    public async Task A_daemon_not_ready_within_the_timeout_is_stopped_and_reported()
+    {
+        // No .NET process starts in 10 ms, so the parent gives up every time.
+        var (code, error, _) = await StartDaemonAsync([.. DaemonArguments(), "--timeout", "0.01"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("was not ready within 0.01 s; stopping it", error);
+        await WaitUntilAsync(() => !Directory.EnumerateDirectories("/proc").Any(process => CommandLineMentions(process, PidFile)));
+        Assert.NotEqual(PidFileStatus.Running, ChatDaemon.Daemon.PidFile.Probe(PidFile).Status);
+    }
+
+    private static bool CommandLineMentions(string process, string text)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(process, "cmdline")).Contains(text) && ChildProcesses.IsAlive(int.Parse(Path.GetFileName(process)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));

@@ -85,7 +85,7 @@ public static class DaemonLauncher
                 return code == 0 ? DaemonExitCode.Failure : code;
             }
 
-            error.WriteLine($"chatdaemon: daemon (pid {child.Id}) was not ready within {commandLine.Timeout.TotalSeconds:0.#} s; stopping it");
+            error.WriteLine($"chatdaemon: daemon (pid {child.Id}) was not ready within {commandLine.Timeout.TotalSeconds:0.##} s; stopping it");
             foreach (var line in output.Lines)
                 error.WriteLine(line);
             LibC.kill(child.Id, LibC.SIGTERM);
