@@ -48,7 +48,7 @@ public sealed class PrivilegeDropTests : IDisposable
     [Fact]
     public async Task Running_as_root_without_user_logs_a_warning()
     {
-        using var daemon = _children.Start(ChildProcesses.Chatdaemon, "--listen", $"chat=127.0.0.1:{_port}");
+        var daemon = _children.Start(ChildProcesses.Chatdaemon, "--listen", $"chat=127.0.0.1:{_port}");
         var warned = false;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!warned && DateTime.UtcNow < deadline && await daemon.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
