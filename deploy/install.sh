@@ -21,6 +21,7 @@ publish=yes
 self_contained=no
 action=install
 purge=no
+work_dir=
 units=(chatdaemon.service chatdaemon.socket chatdaemon-echo.socket)
 
 usage() {
@@ -100,12 +101,11 @@ check_runtime() {
 }
 
 install_daemon() {
-    local work=
     if [ "$publish" = yes ]; then
         [ -z "$from" ] || { echo "install.sh: --from needs --no-publish" >&2; exit 64; }
-        work=$(mktemp -d)
-        trap 'rm -rf "$work"' EXIT
-        from=$work/publish
+        work_dir=$(mktemp -d)
+        trap 'rm -rf "$work_dir"' EXIT
+        from=$work_dir/publish
         publish_daemon "$from"
     fi
     [ -n "$from" ] || { echo "install.sh: --no-publish needs --from DIR" >&2; exit 64; }
