@@ -58,6 +58,12 @@ public static class DaemonLauncher
             var report = ReceiveReportAsync(socket, timeout.Token);
             var exited = child.WaitForExitAsync(timeout.Token);
             await Task.WhenAny(report, exited);
+            if (!report.IsCompleted && exited.IsCompletedSuccessfully)
+            {
+                // A child reports its error and then exits: the datagram is already queued, but the
+                // exit may have been noticed first.
+                await Task.WhenAny(report, Task.Delay(TimeSpan.FromMilliseconds(200)));
+            }
 
             if (report.IsCompletedSuccessfully)
             {
