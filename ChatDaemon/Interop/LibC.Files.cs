@@ -4,7 +4,8 @@ namespace Tmds.Linux;
 
 // File, descriptor and lock calls used by the daemon area (PID file, guard lock, descriptor hygiene).
 // Constants are the Linux generic values; the few that differ per architecture are properties.
-// fcntl(2) and F_GETFD/F_SETFD/FD_CLOEXEC are shared with LibC.Systemd.cs, statx with LibC.FileStatus.cs.
+// fcntl(2) and F_GETFD/F_SETFD/FD_CLOEXEC are shared with LibC.Systemd.cs, statx with LibC.FileStatus.cs,
+// ENOENT and EAGAIN with LibC.Logging.cs.
 public static unsafe partial class LibC
 {
     public const int O_RDONLY = 0;
@@ -29,10 +30,8 @@ public static unsafe partial class LibC
     public const int S_IFREG = 0x8000;
 
     public const int EPERM = 1;
-    public const int ENOENT = 2;
     public const int ESRCH = 3;
     public const int EINTR = 4;
-    public const int EAGAIN = 11;
     public const int EWOULDBLOCK = EAGAIN;
     public const int EACCES = 13;
     public const int EINVAL = 22;
