@@ -67,6 +67,10 @@ internal static class Entry
         {
             return Fail(ExitCodes.Config, ex.Message);
         }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
+        }
 
         Console.Out.WriteLine($"chatdaemon: configuration {Path.GetFullPath(inputs.ConfigFile)} is valid" + (File.Exists(inputs.ConfigFile) ? "" : " (file absent: defaults)"));
         return ExitCodes.Success;
@@ -106,6 +110,10 @@ internal static class Entry
         catch (ConfigurationLoadException ex)
         {
             return Fail(ExitCodes.Config, ex.Message);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
         }
 
         using (host)

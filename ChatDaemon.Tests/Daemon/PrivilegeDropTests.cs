@@ -51,7 +51,7 @@ public sealed class PrivilegeDropTests : IDisposable
         var daemon = _children.Start(ChildProcesses.Chatdaemon, "--listen", $"chat=127.0.0.1:{_port}");
         var warned = false;
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!warned && DateTime.UtcNow < deadline && await daemon.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
+        while (!warned && DateTime.UtcNow < deadline && await daemon.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
             warned = line.Contains("[603]") && line.Contains("Running as root without --user");
 
         Assert.True(warned, "no warning about running as root");

@@ -4,8 +4,7 @@ namespace Tmds.Linux;
 
 // File, descriptor and lock calls used by the daemon area (PID file, guard lock, descriptor hygiene).
 // Constants are the Linux generic values; the few that differ per architecture are properties.
-// fcntl(2) and F_GETFD/F_SETFD/FD_CLOEXEC are shared with LibC.Systemd.cs, statx with LibC.FileStatus.cs,
-// ENOENT and EAGAIN with LibC.Logging.cs.
+// fcntl(2) and F_GETFD/F_SETFD/FD_CLOEXEC are shared with LibC.Systemd.cs, statx with LibC.FileStatus.cs, errno values live in LibC.Errno.cs.
 public static unsafe partial class LibC
 {
     public const int O_RDONLY = 0;
@@ -24,19 +23,9 @@ public static unsafe partial class LibC
     public const int LOCK_NB = 4;
     public const int LOCK_UN = 8;
 
-
     public const int AT_EMPTY_PATH = 0x1000;
     public const uint STATX_BASIC_STATS = 0x7ff;
     public const int S_IFREG = 0x8000;
-
-    public const int EPERM = 1;
-    public const int ESRCH = 3;
-    public const int EINTR = 4;
-    public const int EWOULDBLOCK = EAGAIN;
-    public const int EACCES = 13;
-    public const int EINVAL = 22;
-    public const int ERANGE = 34;
-    public const int ENOSYS = 38;
 
     /// <summary>
     /// struct statx from linux/stat.h, for statx() (LibC.FileStatus.cs): the same layout on every

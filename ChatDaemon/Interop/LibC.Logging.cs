@@ -10,18 +10,11 @@ namespace Tmds.Linux;
 // Layouts are the Linux LP64 ones (x86_64 and aarch64 agree on every field used here).
 public static unsafe partial class LibC
 {
-    public const int SOL_SOCKET = 1;
     public const int SCM_RIGHTS = 1;
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
 
-    public const int EAGAIN = 11;
-    public const int ENOBUFS = 105;
-    public const int EMSGSIZE = 90;
-    public const int ENOENT = 2;
-    public const int ENOTCONN = 107;
-    public const int ECONNREFUSED = 111;
 
     public const uint MFD_CLOEXEC = 0x0001;
     public const uint MFD_ALLOW_SEALING = 0x0002;
@@ -79,9 +72,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(libc, SetLastError = true)]
     public static partial int memfd_create(byte* name, uint flags);
-
-    [LibraryImport(libc, SetLastError = true)]
-    public static partial int fcntl(int fd, int cmd, int arg);
 
     [LibraryImport(libc, SetLastError = true)]
     public static partial int fstat(int fd, void* statbuf);

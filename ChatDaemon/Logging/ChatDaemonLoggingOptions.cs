@@ -6,7 +6,7 @@ namespace ChatDaemon.Logging;
 
 /// <summary>
 /// The <c>Logging</c> configuration section. Every value has a safe default: information level,
-/// journald under systemd, stderr otherwise, syslog off. Keys and examples are in README-LOGGING.md.
+/// journald under systemd, stderr otherwise, syslog off. Keys and examples are in README.md, section Logging.
 /// </summary>
 public sealed class ChatDaemonLoggingOptions
 {

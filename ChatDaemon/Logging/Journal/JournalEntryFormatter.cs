@@ -3,7 +3,7 @@ using Serilog.Events;
 namespace ChatDaemon.Logging.Journal;
 
 // Turns a Serilog event into one journal entry in the native protocol. Field names are listed in
-// README-LOGGING.md ("Journal fields"); journalctl can filter on every one of them.
+// README.md ("Journal fields"); journalctl can filter on every one of them.
 internal sealed class JournalEntryFormatter
 {
     private readonly string _syslogIdentifier;
