@@ -101,7 +101,7 @@ static void hjson(const char *name, const struct hist *h)
 }
 
 /* ---------- options ---------- */
-enum mode { M_ECHO, M_CHAT, M_IDLE };
+enum mode { M_ECHO, M_CHAT, M_IDLE, M_FIRST, M_HOLD };
 static struct {
     enum mode mode;
     const char *label;
@@ -565,6 +565,40 @@ static void chat_read_cb(struct conn *c)
     }
 }
 
+/* ---------- first line (cold start) ---------- */
+/*
+ * One blocking connection: time from connect() to the first complete line received. With --send-line
+ * a line is written right after connecting (for servers that speak only when spoken to, like cat).
+ */
+static const char *send_line;
+static const char *ready_file;
+static void hold_read_cb(struct conn *c) { drain(c); }
+static int first_line(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) die("socket");
+    struct timeval tv = { .tv_sec = (time_t)opt.setup_timeout, .tv_usec = 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    uint64_t t0 = now_ns();
+    if (connect(fd, (struct sockaddr *)&dst, sizeof dst) != 0) die("connect");
+    uint64_t tc = now_ns();
+    if (send_line && write(fd, send_line, strlen(send_line)) < 0) die("write");
+    uint64_t got = 0;
+    for (int guard = 0; guard < 1000; guard++) {
+        ssize_t r = read(fd, rxbuf, sizeof rxbuf);
+        if (r <= 0) break;
+        if (memchr(rxbuf, '\n', (size_t)r)) { got = now_ns(); break; }
+    }
+    close(fd);
+    if (!got) {
+        printf("{\"mode\":\"first\",\"label\":\"%s\",\"failed\":true}\n", opt.label);
+        return 1;
+    }
+    printf("{\"mode\":\"first\",\"label\":\"%s\",\"connect_us\":%.1f,\"first_line_us\":%.1f}\n", opt.label,
+           (tc - t0) / 1e3, (got - t0) / 1e3);
+    return 0;
+}
+
 /* ---------- output ---------- */
 static void print_common(double lg_cpu, double srv_cpu, double secs)
 {
@@ -592,6 +626,8 @@ static void usage(void)
             "  --src-from IP --per-src N   bind sources from IP upwards, N connections each\n"
             "  --echo-port P [--echo-redis] idle: port of the echo client measured among idle connections\n"
             "  --connect-batch N    max outstanding connects (default 512)\n"
+            "  --mode first [--send-line TEXT]  time from connect to the first line (cold start)\n"
+            "  --mode hold --ready-file F   open, greet, create F, hold for --duration; report drops\n"
             "  --busy-poll          spin on epoll_wait(0) instead of sleeping (see RESULTS.md)\n"
             "  --label TEXT         copied into the JSON\n");
     exit(2);
@@ -605,7 +641,7 @@ int main(int argc, char **argv)
         { "window", 1, 0, 'W' }, { "duration", 1, 0, 'D' }, { "warmup", 1, 0, 'w' }, { "greet-lines", 1, 0, 'g' },
         { "quiesce-ms", 1, 0, 'q' }, { "setup-timeout", 1, 0, 't' }, { "pid", 1, 0, 'P' }, { "src-from", 1, 0, 'f' },
         { "per-src", 1, 0, 'F' }, { "echo-port", 1, 0, 'e' }, { "echo-redis", 0, 0, 'R' },
-        { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { 0, 0, 0, 0 },
+        { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { 0, 0, 0, 0 },
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -614,6 +650,8 @@ int main(int argc, char **argv)
             if (!strcmp(optarg, "echo")) opt.mode = M_ECHO;
             else if (!strcmp(optarg, "chat")) opt.mode = M_CHAT;
             else if (!strcmp(optarg, "idle")) opt.mode = M_IDLE;
+            else if (!strcmp(optarg, "first")) opt.mode = M_FIRST;
+            else if (!strcmp(optarg, "hold")) opt.mode = M_HOLD;
             else usage();
             break;
         case 'h': snprintf(opt.host, sizeof opt.host, "%s", optarg); break;
@@ -637,6 +675,8 @@ int main(int argc, char **argv)
         case 'b': opt.connect_batch = atoi(optarg); break;
         case 'l': opt.label = optarg; break;
         case 'B': opt.busy_poll = 1; break;
+        case 'L': send_line = optarg; break;
+        case 'Y': ready_file = optarg; break;
         default: usage();
         }
     }
@@ -674,6 +714,7 @@ int main(int argc, char **argv)
     dst.sin_port = htons((uint16_t)opt.port);
     inet_pton(AF_INET, opt.host, &dst.sin_addr);
 
+    if (opt.mode == M_FIRST) return first_line();
     long rss_before = read_vmrss_kib(opt.pid);
     uint64_t t0 = now_ns();
     if (opt.mode == M_ECHO) {
@@ -716,6 +757,20 @@ int main(int argc, char **argv)
         hjson("latency", &H);
         printf("}\n");
         if (closed_unexpected || H.n == 0) goto fail_quiet;
+    } else if (opt.mode == M_HOLD) {
+        if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
+        if (ready_file) {
+            FILE *f = fopen(ready_file, "w");
+            if (!f) die("ready file");
+            fclose(f);
+        }
+        uint64_t ts = now_ns();
+        run_loop(hold_read_cb, ts + (uint64_t)(opt.duration * 1e9), ts);
+        int open = 0;
+        for (int i = 0; i < opt.conns; i++) open += C[i].state == C_READY;
+        printf("{\"mode\":\"hold\",\"label\":\"%s\",\"conns\":%d,\"held\":%d,\"dropped\":%d,\"setup_s\":%.3f}\n",
+               opt.label, opt.conns, open, opt.conns - open, (ts - t0) / 1e9);
+        if (open != opt.conns) return 1;
     } else {
         /* idle */
         if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
@@ -756,7 +811,7 @@ int main(int argc, char **argv)
     return 0;
 fail:
     printf("{\"mode\":\"%s\",\"label\":\"%s\",\"conns\":%d,\"failed\":true,\"closed_unexpected\":%llu,\"connect_errors\":%llu}\n",
-           opt.mode == M_ECHO ? "echo" : opt.mode == M_CHAT ? "chat" : "idle", opt.label, opt.conns,
+           opt.mode == M_ECHO ? "echo" : opt.mode == M_CHAT ? "chat" : opt.mode == M_HOLD ? "hold" : "idle", opt.label, opt.conns,
            (unsigned long long)closed_unexpected, (unsigned long long)connect_errors);
     return 1;
 fail_quiet:
