@@ -1,0 +1,96 @@
+using ChatDaemon.Chat;
+using ChatDaemon.Configuration;
+using ChatDaemon.Networking;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChatDaemon.Tests.Chat;
+
+/// <summary>Chat sessions driven over in-memory pipes: protocol behaviour without sockets or a host.</summary>
+public sealed class ChatSessionTests
+{
+    private readonly ChatHub _hub = new();
+    private readonly ChatSettings _settings = new(
+        new StaticMonitor<ChatOptions>(new ChatOptions { Motd = "hi" }),
+        new StaticMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
+
+    private (InMemoryConnection Client, ChatSession Session, Task<ShutdownReason> Run) Start(string id, CancellationToken stop = default)
+    {
+        var client = new InMemoryConnection(id);
+        var session = new ChatSession(client.Connection, _hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+        return (client, session, session.RunAsync(stop));
+    }
+
+    [Fact]
+    public async Task A_session_greets_relays_to_the_room_and_ends_when_the_client_closes()
+    {
+        var (alice, _, aliceRun) = Start("a");
+        Assert.Equal("* hi", await alice.ReadLineAsync());
+        Assert.Equal("* you are guest-1 in room lobby", await alice.ReadLineAsync());
+        var (bob, _, bobRun) = Start("b");
+        await bob.ReadLineAsync();
+        await bob.ReadLineAsync();
+        Assert.Equal("* guest-2 joined lobby", await alice.ReadLineAsync());
+
+        await bob.SendAsync("hello\r\n");
+        Assert.Equal("<guest-2> hello", await alice.ReadLineAsync());
+
+        bob.CloseInput();
+        Assert.Equal(ShutdownReason.ClientClosed, await bobRun.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("* guest-2 left lobby", await alice.ReadLineAsync());
+        Assert.Equal(1, _hub.ClientCount);
+        Assert.Equal(1, _hub.LinesRelayed);
+        alice.CloseInput();
+        await aliceRun.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, _hub.RoomCount);
+    }
+
+    [Fact]
+    public async Task A_last_line_without_a_line_ending_still_counts_at_end_of_stream()
+    {
+        var (alice, _, _) = Start("a");
+        var (bob, _, bobRun) = Start("b");
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await bob.SendAsync("no newline");
+        bob.CloseInput();
+        await bobRun.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("<guest-2> no newline", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task On_server_stop_a_session_stops_reading_and_finishes_with_the_notice()
+    {
+        using var stop = new CancellationTokenSource();
+        var (alice, session, run) = Start("a", stop.Token);
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+
+        stop.Cancel();
+        Assert.Equal(ShutdownReason.ServerStopping, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        await session.FinishAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("* server shutting down", await alice.ReadLineAsync());
+        Assert.Equal(0, _hub.ClientCount);
+    }
+
+    [Fact]
+    public async Task Quit_ends_the_session_with_its_reason()
+    {
+        var (alice, _, run) = Start("a");
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.SendAsync("/quit done\n");
+        Assert.Equal(ShutdownReason.ClientQuit, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("* bye", await alice.ReadLineAsync());
+    }
+
+    private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using ChatDaemon.Tests.Systemd;
+using Xunit;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace ChatDaemon.Tests.SystemdIntegration;
+
+/// <summary>
+/// A real systemd (the host's /lib/systemd/systemd) booted as PID 1 of its own PID, mount, cgroup, UTS and
+/// IPC namespaces by boot-systemd.sh: an overlay of "/" with a tmpfs upper layer, basic.target only, the
+/// host's network namespace (tests connect over loopback). Booted once per test collection; powered off
+/// (and killed if it does not go) on dispose, leaving no process, mount or cgroup behind.
+/// </summary>
+public sealed class SystemdContainer : IAsyncLifetime
+{
+    private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(60);
+    private readonly IMessageSink _diagnostics;
+    private readonly SemaphoreSlim _installLock = new(1, 1);
+    private ChildProcess? _bootScript;
+    private string? _stateDirectory;
+    private bool _chatDaemonInstalled;
+
+    public SystemdContainer(IMessageSink diagnostics) => _diagnostics = diagnostics;
+
+    /// <summary>Host pid of the container's systemd (PID 1 inside).</summary>
+    public int SystemdPid { get; private set; }
+
+    /// <summary>From starting the boot script to <c>systemctl is-system-running --wait</c> returning.</summary>
+    public TimeSpan BootTime { get; private set; }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public async Task InitializeAsync()
+    {
+        string? reason = SystemdPrerequisites.MissingReason;
+        if (reason is not null)
+        {
+            return; // every test of the collection is skipped by [SystemdFact] with this reason
+        }
+
+        _stateDirectory = Directory.CreateTempSubdirectory("chatdaemon-systemd-").FullName;
+        var clock = Stopwatch.StartNew();
+        _bootScript = new ChildProcess("/bin/bash",
+            [Path.Combine(RepositoryRoot, "ChatDaemon.Tests", "SystemdIntegration", "boot-systemd.sh"), _stateDirectory]);
+        SystemdPid = await FindSystemdPidAsync();
+        await WaitForManagerBusAsync();
+
+        CommandResult running = await ExecAsync("systemctl", "is-system-running", "--wait");
+        BootTime = clock.Elapsed;
+        if (running.Output.Trim() is not ("running" or "degraded"))
+        {
+            CommandResult failed = await ExecAsync("systemctl", "--failed", "--no-pager");
+            throw new InvalidOperationException($"systemd did not come up: {running}\n{failed}");
+        }
+
+        _diagnostics.OnMessage(new DiagnosticMessage(
+            $"systemd container booted in {BootTime.TotalMilliseconds:F0} ms (host pid {SystemdPid}, state {running.Output.Trim()})"));
+    }
+
+    private async Task<int> FindSystemdPidAsync()
+    {
+        string pidFile = Path.Combine(_stateDirectory!, "unshare.pid");
+        var deadline = DateTime.UtcNow + BootTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int unsharePid))
+            {
+                string children = $"/proc/{unsharePid}/task/{unsharePid}/children";
+                if (File.Exists(children)
+                    && int.TryParse(File.ReadAllText(children).Trim(), out int pid)
+                    && File.ReadAllText($"/proc/{pid}/comm").Trim() == "systemd")
+                {
+                    return pid;
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"systemd did not start.\n{_bootScript!.StandardOutput}\n{_bootScript.StandardError}");
+    }
+
+    /// <summary>systemctl talks to PID 1 over /run/systemd/private, created a moment after exec.</summary>
+    private async Task WaitForManagerBusAsync()
+    {
+        var deadline = DateTime.UtcNow + BootTimeout;
+        while ((await ExecAsync("test", "-S", "/run/systemd/private")).ExitCode != 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"systemd's /run/systemd/private did not appear.\n{_bootScript!.StandardError}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Runs a command inside the container (its mount, PID, UTS and IPC namespaces, its root).</summary>
+    public async Task<CommandResult> ExecAsync(params string[] command) => await ExecWithInputAsync(null, command);
+
+    public async Task<CommandResult> ExecWithInputAsync(string? input, params string[] command)
+    {
+        if (SystemdPid == 0)
+        {
+            throw new InvalidOperationException("the systemd container is not running");
+        }
+
+        var startInfo = new ProcessStartInfo("/usr/bin/nsenter")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["-t", SystemdPid.ToString(), "-m", "-p", "-u", "-i", "-r", "-w", "--", .. command])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"command timed out: {string.Join(' ', command)}");
+        }
+
+        return new CommandResult(string.Join(' ', command), process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Writes a file inside the container (its root is an overlay; the host's file is untouched).</summary>
+    public async Task WriteFileAsync(string path, string content)
+    {
+        (await ExecAsync("mkdir", "-p", Path.GetDirectoryName(path)!)).EnsureSuccess();
+        (await ExecWithInputAsync(content, "/bin/sh", "-c", "cat > \"$1\"", "sh", path)).EnsureSuccess();
+    }
+
+    /// <summary>One property of a unit, as <c>systemctl show -p NAME --value</c> prints it.</summary>
+    public async Task<string> ShowAsync(string unit, string property) =>
+        (await ExecAsync("systemctl", "show", "-p", property, "--value", unit)).EnsureSuccess().Output.Trim();
+
+    /// <summary>
+    /// Installs the daemon the way an administrator does: deploy/install.sh with the build output of
+    /// ChatDaemon (framework-dependent, like the default install). Once per container.
+    /// </summary>
+    public async Task InstallChatDaemonAsync()
+    {
+        await _installLock.WaitAsync();
+        try
+        {
+            if (_chatDaemonInstalled)
+            {
+                return;
+            }
+
+            (await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--no-publish", "--from", ChatDaemonBuildOutput()))
+                .EnsureSuccess();
+            _chatDaemonInstalled = true;
+        }
+        finally
+        {
+            _installLock.Release();
+        }
+    }
+
+    /// <summary>ChatDaemon/bin/CONFIGURATION/net10.0, built alongside this test assembly.</summary>
+    private static string ChatDaemonBuildOutput()
+    {
+        string testOutput = Path.GetDirectoryName(typeof(SystemdContainer).Assembly.Location)!;
+        string framework = Path.GetFileName(testOutput);
+        string configuration = Path.GetFileName(Path.GetDirectoryName(testOutput)!);
+        string output = Path.Combine(RepositoryRoot, "ChatDaemon", "bin", configuration, framework);
+        if (!File.Exists(Path.Combine(output, "chatdaemon")))
+        {
+            throw new FileNotFoundException($"ChatDaemon build output not found at {output}");
+        }
+
+        return output;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ChatDaemon.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("ChatDaemon.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_bootScript is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (SystemdPid != 0)
+            {
+                await ExecAsync("systemctl", "--no-block", "poweroff");
+                try
+                {
+                    await _bootScript.WaitForExitAsync(TimeSpan.FromSeconds(15));
+                }
+                catch (OperationCanceledException)
+                {
+                    _diagnostics.OnMessage(new DiagnosticMessage("systemd container did not power off; killing it"));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+        {
+            _diagnostics.OnMessage(new DiagnosticMessage($"systemd container poweroff failed: {exception.Message}"));
+        }
+        finally
+        {
+            KillContainer();
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL of the namespace's PID 1 kills every process in it (pid_namespaces(7)); the boot script then
+    /// removes its cgroups and exits, and the private mount namespace disappears with its last process.
+    /// </summary>
+    private void KillContainer()
+    {
+        if (SystemdPid != 0 && File.Exists($"/proc/{SystemdPid}/comm"))
+        {
+            using var kill = Process.Start("kill", ["-KILL", SystemdPid.ToString()]);
+            kill.WaitForExit();
+        }
+
+        try
+        {
+            _bootScript!.WaitForExitAsync(TimeSpan.FromSeconds(15)).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            _diagnostics.OnMessage(new DiagnosticMessage("boot script did not exit; killing it"));
+        }
+
+        _bootScript!.Dispose();
+        SystemdPid = 0;
+        if (_stateDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_stateDirectory, recursive: true);
+            }
+            catch (IOException exception)
+            {
+                _diagnostics.OnMessage(new DiagnosticMessage($"could not remove {_stateDirectory}: {exception.Message}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ChatDaemon.Tests.SystemdIntegration;
+
+/// <summary>The container itself and the deploy units, checked by the real systemd 252.</summary>
+[Collection(SystemdCollection.Name)]
+[Trait("Category", "Systemd")]
+public sealed partial class SystemdContainerTests(SystemdContainer container, ITestOutputHelper output)
+{
+    private const double ExposureTarget = 0.5;
+
+    [SystemdFact]
+    public async Task Systemd_runs_as_pid_1_of_its_own_namespace_and_reaches_running()
+    {
+        Assert.Equal("running", (await container.ExecAsync("systemctl", "is-system-running")).Output.Trim());
+        Assert.Equal("systemd", (await container.ExecAsync("cat", "/proc/1/comm")).Output.Trim());
+        Assert.Equal("container-other", (await container.ExecAsync("systemd-detect-virt", "--container")).Output.Trim());
+        Assert.Equal("active", (await container.ExecAsync("systemctl", "is-active", "basic.target")).Output.Trim());
+        Assert.Equal("inactive", (await container.ExecAsync("systemctl", "is-active", "multi-user.target")).Output.Trim());
+        output.WriteLine($"boot time: {container.BootTime.TotalMilliseconds:F0} ms");
+    }
+
+    [SystemdFact]
+    public async Task Deploy_units_pass_systemd_analyze_verify()
+    {
+        await container.InstallChatDaemonAsync();
+
+        CommandResult verify = await container.ExecAsync("systemd-analyze", "verify",
+            "/etc/systemd/system/chatdaemon.service", "/etc/systemd/system/chatdaemon.socket", "/etc/systemd/system/chatdaemon-echo.socket");
+
+        output.WriteLine(verify.ToString());
+        Assert.Equal(0, verify.ExitCode);
+        Assert.Equal(string.Empty, verify.Output + verify.Error);
+    }
+
+    [SystemdFact]
+    public async Task Deploy_service_exposure_is_at_most_the_target()
+    {
+        await container.InstallChatDaemonAsync();
+
+        CommandResult security = (await container.ExecAsync("systemd-analyze", "security", "--no-pager", "chatdaemon.service")).EnsureSuccess();
+
+        Match overall = OverallExposure().Match(security.Output);
+        Assert.True(overall.Success, security.ToString());
+        double exposure = double.Parse(overall.Groups["exposure"].Value, CultureInfo.InvariantCulture);
+        output.WriteLine($"systemd-analyze security chatdaemon.service: {exposure} {overall.Groups["rating"].Value}");
+        Assert.InRange(exposure, 0.0, ExposureTarget);
+    }
+
+    [SystemdFact]
+    public async Task Install_script_installs_into_a_root_and_uninstalls_everything_but_the_configuration()
+    {
+        string script = Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "install.sh");
+        string scratch = "/tmp/install-root";
+
+        CommandResult missing = await container.ExecAsync(script, "--no-publish", "--from", "/nonexistent", "--root", scratch);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("/nonexistent/chatdaemon is not an executable", missing.Error);
+
+        await container.InstallChatDaemonAsync();
+        (await container.ExecAsync(script, "--no-publish", "--from", "/usr/lib/chatdaemon", "--root", scratch)).EnsureSuccess();
+        Assert.Equal(0, (await container.ExecAsync("test", "-x", scratch + "/usr/lib/chatdaemon/chatdaemon")).ExitCode);
+        Assert.Equal(0, (await container.ExecAsync("test", "-f", scratch + "/etc/systemd/system/chatdaemon.socket")).ExitCode);
+        Assert.Equal(0, (await container.ExecAsync("test", "-f", scratch + "/etc/chatdaemon/chatdaemon.json")).ExitCode);
+
+        (await container.ExecAsync(script, "--uninstall", "--root", scratch)).EnsureSuccess();
+        Assert.NotEqual(0, (await container.ExecAsync("test", "-e", scratch + "/usr/lib/chatdaemon")).ExitCode);
+        Assert.NotEqual(0, (await container.ExecAsync("test", "-e", scratch + "/etc/systemd/system/chatdaemon.service")).ExitCode);
+        Assert.Equal(0, (await container.ExecAsync("test", "-f", scratch + "/etc/chatdaemon/chatdaemon.json")).ExitCode);
+    }
+
+    [GeneratedRegex(@"Overall exposure level for chatdaemon\.service: (?<exposure>\d+(\.\d+)?) (?<rating>\w+)")]
+    private static partial Regex OverallExposure();
+}

@@ -1,0 +1,17 @@
+using System.Buffers;
+using ChatDaemon.Networking;
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Chat;
+
+/// <summary>The chat protocol on accepted connections.</summary>
+public sealed class ChatConnectionHandler(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger<ChatSession> logger, TimeProvider time) : IConnectionHandler
+{
+    public ProtocolSession CreateSession(ClientConnection connection) => new ChatSession(connection, hub, settings, limitLog, logger, time);
+
+    public async ValueTask RefuseAsync(ClientConnection connection, ShutdownReason reason)
+    {
+        connection.Output.Write(reason == ShutdownReason.ServerFull ? ChatText.ServerFull : ChatText.TooManyFromAddress);
+        await connection.Output.FlushAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Chat;
+
+internal static partial class ChatLog
+{
+    [LoggerMessage(EventId = 200, EventName = "ChatClientJoined", Level = LogLevel.Debug, Message = "{Nick} joined {Room}")]
+    public static partial void Joined(ILogger logger, string nick, string room);
+
+    [LoggerMessage(EventId = 201, EventName = "NickChanged", Level = LogLevel.Debug, Message = "{OldNick} is now {Nick}")]
+    public static partial void NickChanged(ILogger logger, string oldNick, string nick);
+
+    [LoggerMessage(EventId = 202, EventName = "LineTooLong", Level = LogLevel.Warning, Message = "{Nick} sent a line over {MaxLineBytes} bytes; discarded ({Suppressed} similar events not logged)")]
+    public static partial void LineTooLong(ILogger logger, string nick, int maxLineBytes, int suppressed);
+
+    [LoggerMessage(EventId = 203, EventName = "RateLimited", Level = LogLevel.Warning, Message = "{Nick} sends over {LinesPerSecond} lines/s; reading from it is paused ({Suppressed} similar events not logged)")]
+    public static partial void RateLimited(ILogger logger, string nick, double linesPerSecond, int suppressed);
+
+    [LoggerMessage(EventId = 204, EventName = "SlowClientDisconnected", Level = LogLevel.Warning, Message = "{Nick} does not read; disconnected with over {SendQueueBytes} bytes queued ({Suppressed} similar events not logged)")]
+    public static partial void SlowClientDisconnected(ILogger logger, string nick, int sendQueueBytes, int suppressed);
+
+    [LoggerMessage(EventId = 205, EventName = "ChatClientLeft", Level = LogLevel.Debug, Message = "{Nick} left: {Reason}")]
+    public static partial void Left(ILogger logger, string nick, string reason);
+}

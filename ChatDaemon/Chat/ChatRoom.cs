@@ -1,0 +1,73 @@
+namespace ChatDaemon.Chat;
+
+/// <summary>
+/// A room and its members. Membership changes (rare) copy the member array under the room's lock;
+/// broadcasts (frequent) read the current array without any lock, so senders never wait for each other.
+/// </summary>
+public sealed class ChatRoom(string name)
+{
+    private readonly object _sync = new();
+    private ChatSession[] _members = [];
+    private bool _closed;
+
+    public string Name { get; } = name;
+
+    public ChatSession[] Members => Volatile.Read(ref _members);
+
+    /// <summary>Adds <paramref name="session"/>; false if the room was just closed (empty and removed), and the caller must look it up again.</summary>
+    internal bool TryAdd(ChatSession session)
+    {
+        lock (_sync)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _members, [.. _members, session]);
+            return true;
+        }
+    }
+
+    /// <summary>Removes <paramref name="session"/>; true if the room is now empty and closed.</summary>
+    internal bool Remove(ChatSession session)
+    {
+        lock (_sync)
+        {
+            int i = Array.IndexOf(_members, session);
+            if (i >= 0)
+            {
+                var next = new ChatSession[_members.Length - 1];
+                Array.Copy(_members, 0, next, 0, i);
+                Array.Copy(_members, i + 1, next, i, _members.Length - i - 1);
+                Volatile.Write(ref _members, next);
+            }
+
+            _closed = _members.Length == 0;
+            return _closed;
+        }
+    }
+
+    internal bool CanLock(TimeSpan patience)
+    {
+        if (!Monitor.TryEnter(_sync, patience))
+        {
+            return false;
+        }
+
+        Monitor.Exit(_sync);
+        return true;
+    }
+
+    /// <summary>Sends one encoded line to every member but <paramref name="except"/>.</summary>
+    public void Broadcast(byte[] line, ChatSession? except)
+    {
+        foreach (var member in Members)
+        {
+            if (!ReferenceEquals(member, except))
+            {
+                member.Deliver(line);
+            }
+        }
+    }
+}

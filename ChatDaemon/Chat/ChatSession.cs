@@ -1,0 +1,491 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using ChatDaemon.Networking;
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Chat;
+
+/// <summary>
+/// One chat client: reads its lines (framed, sanitised, rate limited), runs its commands, relays its
+/// messages, and owns the single writer of its <see cref="OutboundQueue"/>.
+/// </summary>
+public sealed class ChatSession : ProtocolSession
+{
+    private readonly ClientConnection _connection;
+    private readonly ChatHub _hub;
+    private readonly ChatSettings _settings;
+    private readonly ChatLimitLog _limitLog;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly OutboundQueue _queue = new();
+    private readonly TokenBucket _bucket;
+    private ChatRoom? _room;
+    private byte[] _nickBytes = [];
+    private Task _writer = Task.CompletedTask;
+    private bool _departed;
+    private bool _loggedTooLong;
+    private bool _loggedRateLimited;
+    private int _overflowed;
+
+    public ChatSession(ClientConnection connection, ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time, ChatSessionState? restored = null)
+    {
+        _connection = connection;
+        _hub = hub;
+        _settings = settings;
+        _limitLog = limitLog;
+        _logger = logger;
+        _time = time;
+        _bucket = new TokenBucket(time);
+        State = restored ?? new ChatSessionState { Nick = "", Room = settings.Chat.DefaultRoom };
+    }
+
+    /// <summary>Nick, room and counters, as plain data.</summary>
+    public ChatSessionState State { get; }
+
+    public string Nick => State.Nick;
+
+    /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
+    public void Deliver(byte[] line)
+    {
+        if (_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes) == EnqueueResult.Full
+            && Interlocked.Exchange(ref _overflowed, 1) == 0)
+        {
+            if (_limitLog.SlowClient.TryEnter(out int suppressed))
+            {
+                ChatLog.SlowClientDisconnected(_logger, Nick, _settings.Limits.SendQueueBytes, suppressed);
+            }
+
+            _connection.Abort(ShutdownReason.SlowClient);
+        }
+    }
+
+    public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
+    {
+        _writer = RunWriterAsync();
+        ShutdownReason reason;
+        try
+        {
+            Greet();
+            reason = await ReadLoopAsync(stopReading).ConfigureAwait(false);
+        }
+        catch
+        {
+            Depart(leaveNotice: "");
+            _queue.Complete();
+            throw;
+        }
+
+        if (reason == ShutdownReason.ServerStopping)
+        {
+            return reason; // FinishAsync follows once every session stopped reading.
+        }
+
+        Depart(reason == ShutdownReason.ClientQuit ? _quitNotice : "");
+        if (reason == ShutdownReason.ClientQuit)
+        {
+            Send(ChatText.Bye);
+        }
+
+        _queue.Complete();
+        try
+        {
+            // A client that closed its side may still read what is queued; one that reads nothing is not waited for long.
+            await _writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _connection.Abort(ShutdownReason.SlowClient);
+        }
+
+        return reason;
+    }
+
+    public override async Task FinishAsync()
+    {
+        // Past the limit if need be: a client about to be closed may hear why.
+        _queue.TryEnqueue(ChatText.ShuttingDown, 0);
+        Depart(leaveNotice: null);
+        _queue.Complete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private string _quitNotice = "";
+
+    private void Greet()
+    {
+        if (State.Nick.Length == 0)
+        {
+            State.Nick = _hub.ClaimGuestNick(this);
+        }
+        else if (!_hub.TryClaimNick(State.Nick, this))
+        {
+            State.Nick = _hub.ClaimGuestNick(this);
+        }
+
+        _nickBytes = Encoding.ASCII.GetBytes(State.Nick);
+        string motd = _settings.Chat.Motd;
+        if (!string.IsNullOrEmpty(motd))
+        {
+            foreach (string line in motd.ReplaceLineEndings("\n").Split('\n'))
+            {
+                Send(ChatText.Notice(line));
+            }
+        }
+
+        _room = _hub.Join(State.Room, this);
+        State.Room = _room.Name;
+        Send(ChatText.Notice($"you are {State.Nick} in room {_room.Name}"));
+        _room.Broadcast(ChatText.Notice($"{State.Nick} joined {_room.Name}"), this);
+        ChatLog.Joined(_logger, State.Nick, _room.Name);
+    }
+
+    private async Task<ShutdownReason> ReadLoopAsync(CancellationToken stopReading)
+    {
+        PipeReader input = _connection.Input;
+        var framer = new LineFramer(_settings.Limits.MaxLineBytes);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(stopReading).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+            {
+                return ShutdownReason.ServerStopping;
+            }
+
+            var buffer = result.Buffer;
+            framer.MaxLineBytes = EffectiveMaxLineBytes();
+            try
+            {
+                while (true)
+                {
+                    var kind = framer.TryRead(ref buffer, out var line);
+                    if (kind == FrameKind.None)
+                    {
+                        if (!result.IsCompleted || buffer.Length == 0)
+                        {
+                            break;
+                        }
+
+                        // End of stream after a last line without LF: still a line.
+                        line = buffer;
+                        buffer = buffer.Slice(buffer.End);
+                        kind = FrameKind.Line;
+                    }
+
+                    if (kind == FrameKind.TooLong)
+                    {
+                        OnLineTooLong(framer.MaxLineBytes);
+                        continue;
+                    }
+
+                    if (!await TakeTokenAsync(stopReading).ConfigureAwait(false))
+                    {
+                        return ShutdownReason.ServerStopping;
+                    }
+
+                    if (!HandleLine(line))
+                    {
+                        return ShutdownReason.ClientQuit;
+                    }
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return ShutdownReason.ClientClosed;
+            }
+        }
+    }
+
+    private int EffectiveMaxLineBytes()
+    {
+        int max = _settings.Limits.MaxLineBytes;
+        return max == 0 ? Configuration.LimitsOptionsValidator.LargestMaxLineBytes : max;
+    }
+
+    private ValueTask<bool> TakeTokenAsync(CancellationToken stopReading)
+    {
+        var limits = _settings.Limits;
+        if (_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out var wait))
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        return WaitForTokenAsync(wait, stopReading);
+    }
+
+    private async ValueTask<bool> WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
+    {
+        if (!_loggedRateLimited)
+        {
+            _loggedRateLimited = true;
+            if (_limitLog.RateLimited.TryEnter(out int suppressed))
+            {
+                ChatLog.RateLimited(_logger, Nick, _settings.Limits.LinesPerSecond, suppressed);
+            }
+        }
+
+        // Not reading is the throttle: the transport's buffer fills, then TCP's window closes on the client.
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(wait, _time, stopReading).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var limits = _settings.Limits;
+            if (_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out wait))
+            {
+                return true;
+            }
+        }
+    }
+
+    private void OnLineTooLong(int max)
+    {
+        Send(ChatText.Error($"line too long (max {max} bytes)"));
+        if (!_loggedTooLong)
+        {
+            _loggedTooLong = true;
+            if (_limitLog.LineTooLong.TryEnter(out int suppressed))
+            {
+                ChatLog.LineTooLong(_logger, Nick, max, suppressed);
+            }
+        }
+    }
+
+    /// <summary>Handles one line; false when the client quits.</summary>
+    private bool HandleLine(in ReadOnlySequence<byte> line)
+    {
+        int length = (int)line.Length;
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length + TextSanitizer.MaxOutputLength(length));
+        try
+        {
+            Span<byte> raw = rented.AsSpan(0, length);
+            line.CopyTo(raw);
+            Span<byte> clean = rented.AsSpan(length);
+            int n = TextSanitizer.Sanitize(raw, clean);
+            ReadOnlySpan<byte> text = clean[..n];
+            if (TextSanitizer.IsBlank(text))
+            {
+                return true;
+            }
+
+            if (text[0] != (byte)'/')
+            {
+                SendToRoom(ChatText.RoomMessage(_nickBytes, text));
+                return true;
+            }
+
+            return Execute(ChatCommand.Parse(Encoding.UTF8.GetString(text)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void SendToRoom(byte[] line)
+    {
+        State.LinesSent++;
+        _room?.Broadcast(line, this);
+    }
+
+    private bool Execute(ChatCommand command)
+    {
+        switch (command.Kind)
+        {
+            case ChatCommandKind.Message:
+                SendToRoom(ChatText.RoomMessage(_nickBytes, Encoding.UTF8.GetBytes(command.Argument)));
+                break;
+            case ChatCommandKind.Nick:
+                ChangeNick(command.Argument);
+                break;
+            case ChatCommandKind.Join:
+                JoinRoom(command.Argument);
+                break;
+            case ChatCommandKind.Who:
+                var room = _room!;
+                var nicks = room.Members.Select(m => m.Nick).Order(NickName.Comparer);
+                Send(ChatText.Notice($"in {room.Name}: {string.Join(", ", nicks)}"));
+                break;
+            case ChatCommandKind.Rooms:
+                Send(ChatText.Notice("rooms: " + string.Join(", ", _hub.RoomList().Select(r => $"{r.Name} ({r.Members})"))));
+                break;
+            case ChatCommandKind.Msg:
+                PrivateMessage(command.Argument);
+                break;
+            case ChatCommandKind.Me:
+                if (command.Argument.Length == 0)
+                {
+                    Send(ChatText.Error("usage: /me action"));
+                }
+                else
+                {
+                    SendToRoom(ChatText.Action(_nickBytes, Encoding.UTF8.GetBytes(command.Argument)));
+                }
+
+                break;
+            case ChatCommandKind.Quit:
+                _quitNotice = command.Argument.Length == 0 ? " (quit)" : $" (quit: {command.Argument})";
+                return false;
+            case ChatCommandKind.Help:
+                foreach (var line in ChatText.Help)
+                {
+                    Send(line);
+                }
+
+                break;
+            default:
+                Send(ChatText.Error($"unknown command /{command.Name} (try /help)"));
+                break;
+        }
+
+        return true;
+    }
+
+    private void ChangeNick(string nick)
+    {
+        if (nick.Length == 0)
+        {
+            Send(ChatText.Error("usage: /nick NAME"));
+            return;
+        }
+
+        if (!NickName.IsValid(nick))
+        {
+            Send(ChatText.Error($"invalid nick: {NickName.Rule}"));
+            return;
+        }
+
+        string old = State.Nick;
+        if (string.Equals(old, nick, StringComparison.Ordinal))
+        {
+            Send(ChatText.Error($"you are already {nick}"));
+            return;
+        }
+
+        if (!_hub.TryClaimNick(nick, this))
+        {
+            Send(ChatText.Error($"nick {nick} is taken"));
+            return;
+        }
+
+        if (!NickName.Comparer.Equals(old, nick))
+        {
+            _hub.ReleaseNick(old, this);
+        }
+
+        State.Nick = nick;
+        _nickBytes = Encoding.ASCII.GetBytes(nick);
+        Send(ChatText.Notice($"you are now known as {nick}"));
+        _room?.Broadcast(ChatText.Notice($"{old} is now known as {nick}"), this);
+        ChatLog.NickChanged(_logger, old, nick);
+    }
+
+    private void JoinRoom(string name)
+    {
+        if (name.StartsWith('#'))
+        {
+            name = name[1..];
+        }
+
+        if (name.Length == 0)
+        {
+            Send(ChatText.Error("usage: /join ROOM"));
+            return;
+        }
+
+        if (!RoomName.IsValid(name))
+        {
+            Send(ChatText.Error($"invalid room name: {RoomName.Rule}"));
+            return;
+        }
+
+        var old = _room!;
+        if (RoomName.Comparer.Equals(old.Name, name))
+        {
+            Send(ChatText.Error($"you are already in {old.Name}"));
+            return;
+        }
+
+        _hub.Leave(old, this);
+        old.Broadcast(ChatText.Notice($"{Nick} left {old.Name}"), null);
+        _room = _hub.Join(name, this);
+        State.Room = _room.Name;
+        Send(ChatText.Notice($"you are now in {_room.Name} ({_room.Members.Length} here)"));
+        _room.Broadcast(ChatText.Notice($"{Nick} joined {_room.Name}"), this);
+        ChatLog.Joined(_logger, Nick, _room.Name);
+    }
+
+    private void PrivateMessage(string argument)
+    {
+        int space = argument.IndexOfAny([' ', '\t']);
+        if (space <= 0 || argument[(space + 1)..].Trim().Length == 0)
+        {
+            Send(ChatText.Error("usage: /msg NICK text"));
+            return;
+        }
+
+        string nick = argument[..space];
+        string text = argument[(space + 1)..].TrimStart(' ', '\t');
+        var target = NickName.IsValid(nick) ? _hub.FindByNick(nick) : null;
+        if (target is null)
+        {
+            Send(ChatText.Error($"no such nick: {nick}"));
+            return;
+        }
+
+        target.Deliver(ChatText.Line($"*{Nick}* {text}"));
+        Send(ChatText.Line($"-> *{target.Nick}* {text}"));
+    }
+
+    private void Send(byte[] line) => Deliver(line);
+
+    /// <summary>Leaves the room (announcing it when <paramref name="leaveNotice"/> is not null) and gives up the nick; once.</summary>
+    private void Depart(string? leaveNotice)
+    {
+        if (_departed)
+        {
+            return;
+        }
+
+        _departed = true;
+        if (_room is { } room)
+        {
+            _hub.Leave(room, this);
+            if (leaveNotice is not null)
+            {
+                room.Broadcast(ChatText.Notice($"{Nick} left {room.Name}{leaveNotice}"), null);
+            }
+        }
+
+        _hub.ReleaseNick(State.Nick, this);
+        _hub.AddDepartedLines(State.LinesSent);
+        ChatLog.Left(_logger, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
+    }
+
+    private async Task RunWriterAsync()
+    {
+        try
+        {
+            await _queue.RunWriterAsync(_connection.Output).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
+        {
+            // The connection broke or was aborted; the reader sees it too.
+        }
+    }
+}

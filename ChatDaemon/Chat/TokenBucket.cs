@@ -1,0 +1,41 @@
+namespace ChatDaemon.Chat;
+
+/// <summary>
+/// A token bucket for one client's lines: <c>burst</c> lines at once, then <c>rate</c> per second.
+/// Used by one reader at a time, so it needs no synchronisation.
+/// </summary>
+public sealed class TokenBucket(TimeProvider time)
+{
+    private double _tokens = double.NaN;
+    private long _last;
+
+    /// <summary>Takes a token if there is one; otherwise says how long until there is.</summary>
+    public bool TryTake(double ratePerSecond, int burst, out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        if (ratePerSecond <= 0)
+        {
+            return true; // no limit
+        }
+
+        long now = time.GetTimestamp();
+        if (double.IsNaN(_tokens))
+        {
+            _tokens = burst;
+        }
+        else
+        {
+            _tokens = Math.Min(burst, _tokens + (time.GetElapsedTime(_last, now).TotalSeconds * ratePerSecond));
+        }
+
+        _last = now;
+        if (_tokens >= 1)
+        {
+            _tokens -= 1;
+            return true;
+        }
+
+        wait = TimeSpan.FromSeconds((1 - _tokens) / ratePerSecond);
+        return false;
+    }
+}

@@ -1,0 +1,30 @@
+using ChatDaemon.Chat;
+using Microsoft.Extensions.Options;
+
+namespace ChatDaemon.Configuration;
+
+internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
+{
+    // The greeting is sent before the client has said anything; keep it well inside one send queue.
+    internal const int MaxMotdBytes = 16 * 1024;
+
+    public ValidateOptionsResult Validate(string? name, ChatOptions options)
+    {
+        var failures = new List<string>();
+        if (!RoomName.IsValid(options.DefaultRoom))
+        {
+            failures.Add($"Chat:DefaultRoom: '{options.DefaultRoom}' is not a valid room name ({RoomName.Rule})");
+        }
+
+        if (options.Motd is null)
+        {
+            failures.Add("Chat:Motd: must be a string (empty for none)");
+        }
+        else if (System.Text.Encoding.UTF8.GetByteCount(options.Motd) > MaxMotdBytes)
+        {
+            failures.Add($"Chat:Motd: longer than {MaxMotdBytes} bytes");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ChatDaemon.Configuration;
+
+/// <summary>
+/// Reads every configuration source into one flat snapshot (key to value). The host never reads
+/// the sources directly: it serves the snapshot, so a reload can validate a complete new snapshot
+/// and swap it in one step, or reject it and leave the running one untouched.
+/// </summary>
+public static class ConfigurationLoader
+{
+    public static Dictionary<string, string?> Load(ConfigurationInputs inputs)
+    {
+        var builder = new ConfigurationBuilder();
+        string file = Path.GetFullPath(inputs.ConfigFile);
+        if (inputs.ConfigFileRequired || File.Exists(file))
+        {
+            if (!File.Exists(file))
+            {
+                throw new ConfigurationLoadException($"configuration file {file} does not exist");
+            }
+
+            // No reloadOnChange: a file watcher on the content root costs over a second at start
+            // under systemd (working directory /), and reload is explicit (SIGHUP) anyway.
+            builder.AddJsonFile(file, optional: false, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables(ConfigurationInputs.EnvironmentPrefix);
+        if (inputs.CommandLineKeys.Count > 0)
+        {
+            builder.AddCommandLine(inputs.CommandLineKeys.ToArray());
+        }
+
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationLoadException(Describe(ex, file), ex);
+        }
+
+        var snapshot = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in root.AsEnumerable())
+        {
+            if (value is not null)
+            {
+                snapshot[key] = value;
+            }
+        }
+
+        if (inputs.ListenOverrides.Count > 0)
+        {
+            // Arrays merge by index across sources; --listen must replace the list, not patch it.
+            foreach (string key in snapshot.Keys.Where(k => k.StartsWith("Listen:", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                snapshot.Remove(key);
+            }
+
+            for (int i = 0; i < inputs.ListenOverrides.Count; i++)
+            {
+                snapshot[$"Listen:{i}"] = inputs.ListenOverrides[i];
+            }
+        }
+
+        return snapshot;
+    }
+
+    private static string Describe(Exception ex, string file)
+    {
+        // The JSON provider wraps the parser's error (with line and position) in an InvalidDataException.
+        string detail = ex.InnerException?.Message ?? ex.Message;
+        return ex switch
+        {
+            InvalidDataException => $"configuration file {file} is not valid JSON: {detail}",
+            UnauthorizedAccessException => $"configuration file {file} cannot be read: permission denied",
+            FormatException => $"bad configuration key on the command line: {ex.Message}",
+            _ => $"configuration file {file} cannot be read: {detail}",
+        };
+    }
+}

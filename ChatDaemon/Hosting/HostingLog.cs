@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Hosting;
+
+internal static partial class HostingLog
+{
+    [LoggerMessage(EventId = 1, EventName = "Starting", Level = LogLevel.Information, Message = "ChatDaemon {Version} starting (pid {Pid})")]
+    public static partial void Starting(ILogger logger, string version, int pid);
+
+    [LoggerMessage(EventId = 2, EventName = "Ready", Level = LogLevel.Information, Message = "Ready: listening on {Listeners}")]
+    public static partial void Ready(ILogger logger, string listeners);
+
+    [LoggerMessage(EventId = 3, EventName = "Stopping", Level = LogLevel.Information, Message = "Stopping")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(EventId = 4, EventName = "Stopped", Level = LogLevel.Information, Message = "Stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 5, EventName = "SignalReceived", Level = LogLevel.Information, Message = "Received {Signal}")]
+    public static partial void SignalReceived(ILogger logger, string signal);
+
+    [LoggerMessage(EventId = 6, EventName = "ReloadFailed", Level = LogLevel.Error, Message = "Reload failed unexpectedly")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,78 @@
+using ChatDaemon.Chat;
+using ChatDaemon.Configuration;
+using ChatDaemon.Networking;
+using ChatDaemon.Systemd;
+using Microsoft.Extensions.Hosting;
+
+namespace ChatDaemon.Hosting;
+
+/// <summary>
+/// Keeps <c>STATUS=</c> (what <c>systemctl status</c> shows) current: clients, rooms and messages, at
+/// most once a second and only when it changed; after a rejected reload it says why until the next
+/// reload. Also tells systemd about reloads: <c>RELOADING=1</c> with <c>MONOTONIC_USEC=</c> (required
+/// by systemd 253+), then <c>READY=1</c> whatever the outcome (sd_notify(3)).
+/// </summary>
+internal sealed class ServiceStatusReporter(
+    ISystemdNotifier notifier,
+    ChatHub hub,
+    ConnectionServer server,
+    TimeProvider time) : BackgroundService, IReloadObserver
+{
+    private volatile string? _reloadRejection;
+    private string _lastStatus = "";
+
+    /// <summary>The status line as systemctl shows it.</summary>
+    public string StatusText()
+    {
+        int connections = server.ActiveConnections;
+        int chat = hub.ClientCount;
+        string text = $"{chat} clients in {hub.RoomCount} rooms, {hub.LinesRelayed} messages";
+        if (connections > chat)
+        {
+            text += $", {connections - chat} echo";
+        }
+
+        return _reloadRejection is { } reason ? $"{text}; reload rejected: {reason}" : text;
+    }
+
+    public void OnReloading() => notifier.Notify(ServiceState.Reloading(), ServiceState.Status("reloading configuration"));
+
+    public void OnReloaded(ReloadOutcome outcome)
+    {
+        _reloadRejection = outcome.Applied ? null : outcome.Error;
+        _lastStatus = StatusText();
+        notifier.Notify(ServiceState.Ready, ServiceState.Status(_lastStatus));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!notifier.IsEnabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        do
+        {
+            string status = StatusText();
+            if (status != _lastStatus)
+            {
+                _lastStatus = status;
+                notifier.Notify(ServiceState.Status(status));
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

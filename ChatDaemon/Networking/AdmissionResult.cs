@@ -1,0 +1,8 @@
+namespace ChatDaemon.Networking;
+
+public enum AdmissionResult
+{
+    Admitted,
+    ServerFull,
+    TooManyFromAddress,
+}

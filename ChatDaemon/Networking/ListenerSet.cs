@@ -1,0 +1,304 @@
+using System.Net;
+using System.Net.Sockets;
+using ChatDaemon.Configuration;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatDaemon.Networking;
+
+/// <summary>
+/// The listeners the server accepts on: adopted from the service manager, or bound from configuration
+/// and kept in step with it on reload (new ones bound before the reload commits, removed ones unbound
+/// after; the connections they accepted stay).
+/// </summary>
+public sealed class ListenerSet(
+    IConnectionListenerFactory transport,
+    IInheritedListeners inherited,
+    IOptionsMonitor<ListenOptions> listenOptions,
+    ILogger<ListenerSet> logger) : IReloadParticipant
+{
+    private readonly object _sync = new();
+    private readonly List<BoundListener> _listeners = new();
+    private List<BoundListener> _prepared = new();
+    private List<BoundListener> _retiring = new();
+    private Func<ConnectionContext, ListenEndpoint, Task>? _onAccepted;
+    private bool _closed;
+
+    /// <summary>The addresses actually listened on, e.g. to learn the port the OS chose for port 0.</summary>
+    public IReadOnlyList<ListenEndpoint> Bound
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _listeners.Select(l => l.Endpoint with { EndPoint = l.Listener.EndPoint }).ToList();
+            }
+        }
+    }
+
+    public bool FromServiceManager => inherited.Endpoints.Count > 0;
+
+    /// <summary>
+    /// False if an accept loop ended while its listener is still meant to accept (a health signal for
+    /// the service manager's watchdog); true while stopping.
+    /// </summary>
+    public bool AcceptLoopsRunning
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _closed || _onAccepted is null || _listeners.All(l => !l.AcceptLoop.IsCompleted);
+            }
+        }
+    }
+
+    /// <summary>Adopts the inherited sockets, or binds the configured listeners; all or nothing.</summary>
+    public async Task BindAsync(CancellationToken cancellationToken)
+    {
+        var inheritedEndpoints = inherited.Endpoints;
+        if (inheritedEndpoints.Count > 0)
+        {
+            NetworkingLog.ConfiguredListenersReplaced(logger, inheritedEndpoints.Count);
+        }
+
+        var endpoints = inheritedEndpoints.Count > 0 ? inheritedEndpoints : listenOptions.CurrentValue.Endpoints();
+        var bound = await BindAllAsync(endpoints, inheritedEndpoints.Count > 0, cancellationToken).ConfigureAwait(false);
+        lock (_sync)
+        {
+            _listeners.AddRange(bound);
+        }
+    }
+
+    /// <summary>Starts an accept loop on every bound listener, now and for those a reload adds.</summary>
+    public void StartAccepting(Func<ConnectionContext, ListenEndpoint, Task> onAccepted)
+    {
+        lock (_sync)
+        {
+            _onAccepted = onAccepted;
+            foreach (var listener in _listeners)
+            {
+                listener.AcceptLoop = AcceptLoopAsync(listener, onAccepted);
+            }
+        }
+    }
+
+    /// <summary>Stops accepting on every listener and waits for the accept loops to end.</summary>
+    public async Task UnbindAllAsync()
+    {
+        List<BoundListener> all;
+        lock (_sync)
+        {
+            _closed = true;
+            all = _listeners.ToList();
+            _listeners.Clear();
+        }
+
+        await Task.WhenAll(all.Select(UnbindAsync)).ConfigureAwait(false);
+        await Task.WhenAll(all.Select(l => l.AcceptLoop)).ConfigureAwait(false);
+    }
+
+    async Task<string?> IReloadParticipant.PrepareAsync(IConfiguration candidate, CancellationToken cancellationToken)
+    {
+        if (FromServiceManager)
+        {
+            NetworkingLog.ListenersFollowServiceManager(logger);
+            return null;
+        }
+
+        var wanted = new ListenOptions();
+        candidate.Bind(wanted);
+        var wantedEndpoints = wanted.Endpoints();
+        List<BoundListener> current;
+        lock (_sync)
+        {
+            current = _listeners.ToList();
+        }
+
+        var currentKeys = current.Select(l => l.Endpoint.Key).ToHashSet(StringComparer.Ordinal);
+        var wantedKeys = wantedEndpoints.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            _prepared = await BindAllAsync(wantedEndpoints.Where(e => !currentKeys.Contains(e.Key)).ToList(), false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ListenerBindException ex)
+        {
+            return ex.Message;
+        }
+
+        _retiring = current.Where(l => !wantedKeys.Contains(l.Endpoint.Key)).ToList();
+        return null;
+    }
+
+    async Task IReloadParticipant.CommitAsync(CancellationToken cancellationToken)
+    {
+        var added = _prepared;
+        var removed = _retiring;
+        _prepared = new();
+        _retiring = new();
+        lock (_sync)
+        {
+            if (!_closed)
+            {
+                foreach (var listener in added)
+                {
+                    _listeners.Add(listener);
+                    if (_onAccepted is not null)
+                    {
+                        listener.AcceptLoop = AcceptLoopAsync(listener, _onAccepted);
+                    }
+                }
+
+                _listeners.RemoveAll(removed.Contains);
+            }
+        }
+
+        await Task.WhenAll(removed.Select(UnbindAsync)).ConfigureAwait(false);
+    }
+
+    async Task IReloadParticipant.RollbackAsync(CancellationToken cancellationToken)
+    {
+        var added = _prepared;
+        _prepared = new();
+        _retiring = new();
+        await Task.WhenAll(added.Select(UnbindAsync)).ConfigureAwait(false);
+    }
+
+    private async Task<List<BoundListener>> BindAllAsync(IReadOnlyList<ListenEndpoint> endpoints, bool areInherited, CancellationToken cancellationToken)
+    {
+        var bound = new List<BoundListener>();
+        try
+        {
+            foreach (var endpoint in endpoints)
+            {
+                bound.Add(await BindOneAsync(endpoint, areInherited, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            await Task.WhenAll(bound.Select(UnbindAsync)).ConfigureAwait(false);
+            throw;
+        }
+
+        return bound;
+    }
+
+    private async Task<BoundListener> BindOneAsync(ListenEndpoint endpoint, bool isInherited, CancellationToken cancellationToken)
+    {
+        if (!isInherited && endpoint.EndPoint is UnixDomainSocketEndPoint unix)
+        {
+            RemoveStaleUnixSocket(unix.ToString());
+        }
+
+        IConnectionListener listener;
+        try
+        {
+            listener = await transport.BindAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Describe(endpoint, ex);
+        }
+
+        var result = new BoundListener(endpoint, listener, isInherited);
+        if (isInherited)
+        {
+            NetworkingLog.ListenerAdopted(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
+        }
+        else
+        {
+            NetworkingLog.ListenerBound(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
+        }
+
+        return result;
+    }
+
+    private static ListenerBindException Describe(ListenEndpoint endpoint, Exception ex)
+    {
+        string where = $"cannot listen on {ListenEndpoint.FormatEndPoint(endpoint.EndPoint)} ({ListenEndpoint.ProtocolName(endpoint.Protocol)})";
+        var socketError = (ex as SocketException ?? ex.InnerException as SocketException)?.SocketErrorCode;
+        return ex switch
+        {
+            // sysexits(3): EX_UNAVAILABLE for a port someone else holds, EX_OSERR for the rest.
+            AddressInUseException => new ListenerBindException($"{where}: address already in use", ExitCodes.Unavailable, ex),
+            _ when socketError == SocketError.AddressAlreadyInUse => new ListenerBindException($"{where}: address already in use", ExitCodes.Unavailable, ex),
+            _ when socketError == SocketError.AccessDenied => new ListenerBindException($"{where}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)", ExitCodes.OsError, ex),
+            _ when socketError == SocketError.AddressNotAvailable => new ListenerBindException($"{where}: address not available on this host", ExitCodes.OsError, ex),
+            _ => new ListenerBindException($"{where}: {ex.Message}", ExitCodes.OsError, ex),
+        };
+    }
+
+    private void RemoveStaleUnixSocket(string path)
+    {
+        // A socket file left by a previous run makes bind(2) fail with EADDRINUSE. Remove it only if
+        // nobody answers on it, so a second running instance is not robbed of its socket.
+        if (Tmds.Linux.LibC.FileType(path) != Tmds.Linux.LibC.S_IFSOCK)
+        {
+            return;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            File.Delete(path);
+            NetworkingLog.StaleUnixSocketRemoved(logger, path);
+        }
+        catch (SocketException)
+        {
+            // No permission, say: let bind report it.
+        }
+    }
+
+    private async Task AcceptLoopAsync(BoundListener listener, Func<ConnectionContext, ListenEndpoint, Task> onAccepted)
+    {
+        // Leave the caller's context: the loop runs for the life of the listener.
+        await Task.Yield();
+        while (true)
+        {
+            ConnectionContext? connection;
+            try
+            {
+                connection = await listener.Listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // EMFILE/ENFILE and the like: log, back off briefly, keep the listener.
+                NetworkingLog.AcceptFailed(logger, listener.BoundAddress, ex);
+                await Task.Delay(100).ConfigureAwait(false);
+                continue;
+            }
+
+            if (connection is null)
+            {
+                return; // unbound
+            }
+
+            _ = onAccepted(connection, listener.Endpoint);
+        }
+    }
+
+    private async Task UnbindAsync(BoundListener listener)
+    {
+        try
+        {
+            await listener.Listener.UnbindAsync().ConfigureAwait(false);
+            await listener.Listener.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            // Already gone.
+        }
+
+        NetworkingLog.ListenerUnbound(logger, ListenEndpoint.ProtocolName(listener.Endpoint.Protocol), listener.BoundAddress);
+    }
+}

@@ -1,0 +1,11 @@
+namespace ChatDaemon.Systemd;
+
+/// <summary>
+/// The sockets systemd passed to this process (socket activation, sd_listen_fds(3)).
+/// Empty outside a socket-activated service; the application then binds its configured listeners.
+/// </summary>
+public interface ISystemdSocketActivation
+{
+    /// <summary>Passed listening stream sockets, in descriptor order.</summary>
+    IReadOnlyList<SystemdListenSocket> Sockets { get; }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Systemd;
+
+/// <summary>Registration of the systemd integration, shaped like Microsoft.Extensions.Hosting.Systemd's AddSystemd().</summary>
+public static class SystemdServiceCollectionExtensions
+{
+    /// <summary>
+    /// As a systemd service: <see cref="SystemdLifetime"/> as the host lifetime, the <see cref="ISystemdNotifier"/>,
+    /// the passed sockets (<see cref="ISystemdSocketActivation"/>) and the health-gated <see cref="SystemdWatchdog"/>.
+    /// Otherwise only a disabled notifier and an empty socket list, so the application can always inject them.
+    /// </summary>
+    public static IServiceCollection AddSystemd(this IServiceCollection services) =>
+        services.AddSystemd(ProcessEnvironment.Instance, SystemdEnvironment.IsSystemdService());
+
+    /// <summary>Registers against an explicit environment (tests, or an embedding that knows better).</summary>
+    public static IServiceCollection AddSystemd(this IServiceCollection services, IProcessEnvironment environment) =>
+        services.AddSystemd(environment, SystemdEnvironment.IsSystemdService(environment));
+
+    private static IServiceCollection AddSystemd(this IServiceCollection services, IProcessEnvironment environment, bool isSystemdService)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        services.TryAddSingleton(environment);
+        services.TryAddSingleton<IMonotonicClock>(MonotonicClock.System);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SystemdNotifier>();
+        services.TryAddSingleton<ISystemdNotifier>(provider => provider.GetRequiredService<SystemdNotifier>());
+
+        if (!isSystemdService)
+        {
+            services.TryAddSingleton(SystemdSocketActivation.None);
+            return services;
+        }
+
+        // Replaces ConsoleLifetime: under systemd, SIGTERM/SIGINT are handled here and readiness is notified.
+        services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        services.TryAddSingleton<ISystemdSocketActivation, SystemdSocketActivation>();
+        services.TryAddSingleton(provider => SystemdWatchdogSettings.Read(
+            provider.GetRequiredService<IProcessEnvironment>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SystemdWatchdog))));
+        services.AddHostedService<SystemdWatchdog>();
+        return services;
+    }
+}

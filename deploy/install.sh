@@ -1,0 +1,153 @@
+#!/bin/bash
+# Installs (or removes) ChatDaemon as a socket-activated systemd service. See deploy/README.md.
+#
+#   deploy/install.sh [--root DIR] [--no-publish --from DIR] [--self-contained] [--unit-dir DIR]
+#   deploy/install.sh --uninstall [--purge] [--root DIR] [--unit-dir DIR]
+#
+# Layout:  /usr/lib/chatdaemon/          the published daemon (executable: chatdaemon)
+#          /etc/systemd/system/          chatdaemon.service, chatdaemon.socket, chatdaemon-echo.socket
+#          /etc/chatdaemon/chatdaemon.json  default configuration, only written when absent
+set -euo pipefail
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(dirname "$script_dir")
+
+root=/
+unit_dir=/etc/systemd/system
+lib_dir=/usr/lib/chatdaemon
+config_dir=/etc/chatdaemon
+from=
+publish=yes
+self_contained=no
+action=install
+purge=no
+units=(chatdaemon.service chatdaemon.socket chatdaemon-echo.socket)
+
+usage() {
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    exit "${1:-64}"
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) root=${2:?--root needs a directory}; shift 2 ;;
+        --unit-dir) unit_dir=${2:?--unit-dir needs a directory}; shift 2 ;;
+        --from) from=${2:?--from needs a directory}; shift 2 ;;
+        --no-publish) publish=no; shift ;;
+        --self-contained) self_contained=yes; shift ;;
+        --uninstall) action=uninstall; shift ;;
+        --purge) purge=yes; shift ;;
+        -h|--help) usage 0 ;;
+        *) echo "install.sh: unknown option $1" >&2; usage ;;
+    esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install.sh: must run as root" >&2
+    exit 77
+fi
+
+# sd_booted(3): systemd is the running service manager of this root.
+systemd_running() {
+    [ "$root" = / ] && [ -d /run/systemd/system ]
+}
+
+target() { echo "${root%/}$1"; }
+
+uninstall() {
+    if systemd_running; then
+        systemctl disable --now "${units[@]}" 2>/dev/null || true
+    fi
+    for unit in "${units[@]}"; do
+        rm -f "$(target "$unit_dir")/$unit"
+    done
+    rm -rf "$(target "$lib_dir")"
+    if [ "$purge" = yes ]; then
+        rm -rf "$(target "$config_dir")"
+    fi
+    if systemd_running; then
+        systemctl daemon-reload
+    fi
+    echo "ChatDaemon removed$( [ "$purge" = yes ] || echo "; configuration kept in $config_dir (use --purge to remove it)")"
+}
+
+publish_daemon() {
+    local out=$1
+    # Framework-dependent by default: the shared runtime (/usr/share/dotnet or /usr/lib/dotnet) gets
+    # its security updates from the package manager; ReadyToRun precompiles our code for start-up.
+    local -a mode=(--self-contained false)
+    [ "$self_contained" = yes ] && mode=(--self-contained true)
+    dotnet publish "$repo_dir/ChatDaemon/ChatDaemon.csproj" -c Release -r linux-x64 "${mode[@]}" \
+        -p:PublishReadyToRun=true -o "$out" --nologo -v quiet >&2
+}
+
+check_runtime() {
+    local dir=$1
+    [ -e "$dir/libcoreclr.so" ] && return 0   # self-contained
+    # DynamicUser= with ProtectHome=yes hides /root and /home: the shared runtime must live elsewhere.
+    local dotnet_root
+    dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")" 2>/dev/null || true)
+    case "$dotnet_root" in
+        ""|/root/*|/home/*)
+            echo "install.sh: no .NET runtime outside /root and /home (found: '${dotnet_root:-none}');" \
+                 "the hardened service could not run. Install the dotnet runtime package or use --self-contained." >&2
+            exit 1 ;;
+    esac
+    if ! ls -d "$dotnet_root"/shared/Microsoft.AspNetCore.App/10.* >/dev/null 2>&1; then
+        echo "install.sh: $dotnet_root has no Microsoft.AspNetCore.App 10.x runtime; use --self-contained" >&2
+        exit 1
+    fi
+}
+
+install_daemon() {
+    local work=
+    if [ "$publish" = yes ]; then
+        [ -z "$from" ] || { echo "install.sh: --from needs --no-publish" >&2; exit 64; }
+        work=$(mktemp -d)
+        trap 'rm -rf "$work"' EXIT
+        from=$work/publish
+        publish_daemon "$from"
+    fi
+    [ -n "$from" ] || { echo "install.sh: --no-publish needs --from DIR" >&2; exit 64; }
+    [ -x "$from/chatdaemon" ] || { echo "install.sh: $from/chatdaemon is not an executable" >&2; exit 66; }
+    check_runtime "$from"
+
+    local lib unit_target config
+    lib=$(target "$lib_dir")
+    unit_target=$(target "$unit_dir")
+    config=$(target "$config_dir")
+
+    # Replace the whole directory so files of an older version do not linger.
+    rm -rf "$lib.new"
+    install -d -m 0755 "$lib.new"
+    cp -R "$from"/. "$lib.new"/
+    find "$lib.new" -name '*.pdb' -delete
+    chmod -R u=rwX,go=rX "$lib.new"
+    chmod 0755 "$lib.new/chatdaemon"
+    rm -rf "$lib"
+    mv "$lib.new" "$lib"
+
+    install -d -m 0755 "$unit_target"
+    for unit in "${units[@]}"; do
+        install -m 0644 "$script_dir/$unit" "$unit_target/$unit"
+    done
+
+    install -d -m 0755 "$config"
+    if [ ! -e "$config/chatdaemon.json" ]; then
+        install -m 0644 "$script_dir/chatdaemon.json" "$config/chatdaemon.json"
+    fi
+
+    if systemd_running; then
+        systemctl daemon-reload
+        # A running daemon keeps the old binary until restarted; say so rather than restart it.
+        if systemctl is-active --quiet chatdaemon.service; then
+            echo "chatdaemon.service is running the previous version: systemctl restart chatdaemon.service"
+        fi
+    fi
+    echo "ChatDaemon installed in $lib_dir; enable with: systemctl enable --now chatdaemon.socket"
+}
+
+case "$action" in
+    install) install_daemon ;;
+    uninstall) uninstall ;;
+esac
