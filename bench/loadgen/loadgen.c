@@ -117,6 +117,7 @@ static struct {
     int connect_batch;
     int echo_redis; /* idle mode: echo client speaks redis PING */
     int busy_poll;  /* epoll_wait(0) spin instead of sleeping */
+    int join_rooms; /* after the greeting, send "/join idle<i % join_rooms>" (spreads idle clients over rooms) */
 } opt = {
     .mode = M_ECHO, .label = "", .host = "127.0.0.1", .port = 0, .echo_port = 0, .conns = 1, .depth = 1,
     .size = 32, .senders = 1, .window = 1, .duration = 5, .warmup = 1, .setup_timeout = 120,
@@ -393,7 +394,15 @@ static int setup(int first, int n, const struct sockaddr_in *to, int greet_lines
                 if ((ev[j].events & EPOLLIN) && drain(c) < 0) continue;
                 if ((ev[j].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && c->state != C_CLOSED) { conn_close(c, 0); continue; }
             }
-            if (c->state == C_GREETING && c->greet_seen >= (uint32_t)greet_lines) { c->state = C_READY; ready++; }
+            if (c->state == C_GREETING && c->greet_seen >= (uint32_t)greet_lines) {
+                c->state = C_READY;
+                ready++;
+                if (opt.join_rooms > 0 && greet_lines > 0) {
+                    char cmd[64];
+                    int n = snprintf(cmd, sizeof cmd, "/join idle%d\r\n", (int)(c - C) % opt.join_rooms);
+                    conn_send(c, cmd, (uint32_t)n);
+                }
+            }
         }
     }
     /* quiesce: discard everything until quiet_ms without data (bounded by the same deadline) */
@@ -628,6 +637,7 @@ static void usage(void)
             "  --connect-batch N    max outstanding connects (default 512)\n"
             "  --mode first [--send-line TEXT]  time from connect to the first line (cold start)\n"
             "  --mode hold --ready-file F   open, greet, create F, hold for --duration; report drops\n"
+            "  --join-rooms K       after the greeting send /join idle<i%%K> (idle/hold: keeps the lobby small)\n"
             "  --busy-poll          spin on epoll_wait(0) instead of sleeping (see RESULTS.md)\n"
             "  --label TEXT         copied into the JSON\n");
     exit(2);
@@ -641,7 +651,7 @@ int main(int argc, char **argv)
         { "window", 1, 0, 'W' }, { "duration", 1, 0, 'D' }, { "warmup", 1, 0, 'w' }, { "greet-lines", 1, 0, 'g' },
         { "quiesce-ms", 1, 0, 'q' }, { "setup-timeout", 1, 0, 't' }, { "pid", 1, 0, 'P' }, { "src-from", 1, 0, 'f' },
         { "per-src", 1, 0, 'F' }, { "echo-port", 1, 0, 'e' }, { "echo-redis", 0, 0, 'R' },
-        { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { 0, 0, 0, 0 },
+        { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { "join-rooms", 1, 0, 'J' }, { 0, 0, 0, 0 },
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -677,6 +687,7 @@ int main(int argc, char **argv)
         case 'B': opt.busy_poll = 1; break;
         case 'L': send_line = optarg; break;
         case 'Y': ready_file = optarg; break;
+        case 'J': opt.join_rooms = atoi(optarg); break;
         default: usage();
         }
     }
