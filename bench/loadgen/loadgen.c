@@ -385,18 +385,21 @@ static int setup(int first, int n, const struct sockaddr_in *to, int greet_lines
                     continue;
                 }
                 if (!(ev[j].events & (EPOLLOUT | EPOLLIN))) continue;
-                outstanding--;
                 c->state = C_GREETING;
                 set_events(c); /* EPOLLIN only */
-                if (greet_lines == 0) { c->state = C_READY; ready++; }
+                if (greet_lines == 0) { c->state = C_READY; ready++; outstanding--; }
             }
             if (c->state == C_GREETING || c->state == C_READY) {
                 if ((ev[j].events & EPOLLIN) && drain(c) < 0) continue;
                 if ((ev[j].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && c->state != C_CLOSED) { conn_close(c, 0); continue; }
             }
             if (c->state == C_GREETING && c->greet_seen >= (uint32_t)greet_lines) {
+                /* a connection stays outstanding until greeted: the server has accepted it by then, so at
+                   most connect_batch wait in its accept queue (more overflow the listen backlog, and the
+                   dropped handshakes come back only after SYN retransmission back-off) */
                 c->state = C_READY;
                 ready++;
+                outstanding--;
                 if (opt.join_rooms > 0 && greet_lines > 0) {
                     char cmd[64];
                     int n = snprintf(cmd, sizeof cmd, "/join idle%d\r\n", (int)(c - C) % opt.join_rooms);
