@@ -1,5 +1,6 @@
 using ChatDaemon;
 using ChatDaemon.Configuration;
+using ChatDaemon.Daemon;
 using ChatDaemon.Hosting;
 using ChatDaemon.Networking;
 using ChatDaemon.Systemd;
@@ -14,14 +15,22 @@ internal static class Entry
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // Daemon options (--daemon, --pid-file, --user, ...) and the control verbs are the daemon
+        // area's; the rest of the line is parsed as before.
+        var daemon = DaemonCommandLine.Parse(args);
         CommandLine command;
         try
         {
-            command = CommandLine.Parse(args);
+            command = CommandLine.Parse(daemon.HostArguments);
         }
         catch (UsageException ex)
         {
             return Fail(ExitCodes.Usage, ex.Message + " (try --help)");
+        }
+
+        if (command.Verb == CommandVerb.Run && await DaemonEntryPoint.TryHandleAsync(daemon) is { } handled)
+        {
+            return handled; // a usage error, status/stop/reload/restart, or the waiting parent of --daemon
         }
 
         switch (command.Verb)
@@ -35,7 +44,7 @@ internal static class Entry
             case CommandVerb.CheckConfig:
                 return CheckConfig(command);
             case CommandVerb.Run:
-                return await RunServerAsync(command);
+                return await RunServerAsync(command, daemon);
             default:
                 return Fail(ExitCodes.Usage, $"'{args[0]}' is not available in this build");
         }
@@ -58,23 +67,53 @@ internal static class Entry
         {
             return Fail(ExitCodes.Config, ex.Message);
         }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
+        }
 
         Console.Out.WriteLine($"chatdaemon: configuration {Path.GetFullPath(inputs.ConfigFile)} is valid" + (File.Exists(inputs.ConfigFile) ? "" : " (file absent: defaults)"));
         return ExitCodes.Success;
     }
 
-    private static async Task<int> RunServerAsync(CommandLine command)
+    private static async Task<int> RunServerAsync(CommandLine command, DaemonCommandLine daemon)
+    {
+        DaemonSession session;
+        try
+        {
+            session = DaemonSession.Start(daemon); // detached child: setsid, chdir /; PID file
+        }
+        catch (DaemonStartupException ex)
+        {
+            return Fail(ex.ExitCode, ex.Message);
+        }
+
+        using (session)
+        {
+            return await RunServerAsync(command, session);
+        }
+    }
+
+    private static async Task<int> RunServerAsync(CommandLine command, DaemonSession session)
     {
         var inputs = command.ToConfigurationInputs();
+        // The detached child runs in "/": a relative --config means the operator's directory.
+        inputs = inputs with { ConfigFile = Path.GetFullPath(inputs.ConfigFile, session.OriginalDirectory) };
         IHost host;
         try
         {
             var snapshot = ConfigurationLoader.Load(inputs);
-            host = ServerHost.CreateBuilder(inputs, snapshot).Build();
+            var builder = ServerHost.CreateBuilder(inputs, snapshot);
+            builder.Services.AddDaemonSession(session);
+            host = builder.Build();
         }
         catch (ConfigurationLoadException ex)
         {
             return Fail(ExitCodes.Config, ex.Message);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
         }
 
         using (host)
@@ -100,6 +139,10 @@ internal static class Entry
             catch (OptionsValidationException ex)
             {
                 return FailStartup(host, ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
+            }
+            catch (DaemonStartupException ex)
+            {
+                return FailStartup(host, ex.ExitCode, ex.Message); // e.g. the privilege drop after binding failed
             }
 
             await host.WaitForShutdownAsync();

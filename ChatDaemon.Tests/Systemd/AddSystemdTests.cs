@@ -37,7 +37,8 @@ public sealed class AddSystemdTests
         Assert.IsType<SystemdLifetime>(provider.GetRequiredService<IHostLifetime>());
         Assert.True(provider.GetRequiredService<ISystemdNotifier>().IsEnabled);
         Assert.Same(provider.GetRequiredService<SystemdNotifier>(), provider.GetRequiredService<ISystemdNotifier>());
-        Assert.IsType<SystemdWatchdog>(Assert.Single(provider.GetServices<IHostedService>()));
+        Assert.Contains(provider.GetServices<IHostedService>(), service => service is SystemdWatchdog);
+        Assert.IsType<ThreadPoolWatchdogProbe>(Assert.Single(provider.GetServices<IWatchdogProbe>()));
         Assert.Equal(TimeSpan.FromSeconds(4), provider.GetRequiredService<SystemdWatchdogSettings>().Timeout);
         Assert.Empty(provider.GetRequiredService<ISystemdSocketActivation>().Sockets);
     }

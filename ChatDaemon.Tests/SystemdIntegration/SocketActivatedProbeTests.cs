@@ -54,7 +54,8 @@ public sealed class SocketActivatedProbeTests(SystemdContainer container, ITestO
             Assert.Equal("ping\n", await EchoAsync(client, "ping\n"));
         }
 
-        Assert.Equal("active", await container.ShowAsync($"{Unit}.service", "ActiveState"));
+        // The first client can be served a moment before systemd has processed READY=1.
+        await WaitForAsync(() => container.ShowAsync($"{Unit}.service", "ActiveState"), "active");
         Assert.Equal("running", await container.ShowAsync($"{Unit}.service", "SubState"));
         string mainPid = await container.ShowAsync($"{Unit}.service", "MainPID");
         Assert.Contains(ActivatedEchoHost.Mode, (await container.ExecAsync("cat", $"/proc/{mainPid}/cmdline")).Output);
@@ -113,6 +114,17 @@ public sealed class SocketActivatedProbeTests(SystemdContainer container, ITestO
 
         Assert.NotEqual(mainPid, await container.ShowAsync($"{Unit}.service", "MainPID"));
         (await container.ExecAsync("systemctl", "stop", $"{Unit}.service", $"{Unit}.socket")).EnsureSuccess();
+    }
+
+    private static async Task WaitForAsync(Func<Task<string>> read, string expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string value;
+        while ((value = await read()) != expected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still {value}, expected {expected}");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<string> EchoAsync(TcpClient client, string line)

@@ -11,13 +11,13 @@ internal static partial class ChatLog
     public static partial void NickChanged(ILogger logger, string oldNick, string nick);
 
     [LoggerMessage(EventId = 202, EventName = "LineTooLong", Level = LogLevel.Warning, Message = "{Nick} sent a line over {MaxLineBytes} bytes; discarded ({Suppressed} similar events not logged)")]
-    public static partial void LineTooLong(ILogger logger, string nick, int maxLineBytes, int suppressed);
+    public static partial void LineTooLong(ILogger logger, string nick, int maxLineBytes, long suppressed);
 
     [LoggerMessage(EventId = 203, EventName = "RateLimited", Level = LogLevel.Warning, Message = "{Nick} sends over {LinesPerSecond} lines/s; reading from it is paused ({Suppressed} similar events not logged)")]
-    public static partial void RateLimited(ILogger logger, string nick, double linesPerSecond, int suppressed);
+    public static partial void RateLimited(ILogger logger, string nick, double linesPerSecond, long suppressed);
 
     [LoggerMessage(EventId = 204, EventName = "SlowClientDisconnected", Level = LogLevel.Warning, Message = "{Nick} does not read; disconnected with over {SendQueueBytes} bytes queued ({Suppressed} similar events not logged)")]
-    public static partial void SlowClientDisconnected(ILogger logger, string nick, int sendQueueBytes, int suppressed);
+    public static partial void SlowClientDisconnected(ILogger logger, string nick, int sendQueueBytes, long suppressed);
 
     [LoggerMessage(EventId = 205, EventName = "ChatClientLeft", Level = LogLevel.Debug, Message = "{Nick} left: {Reason}")]
     public static partial void Left(ILogger logger, string nick, string reason);

@@ -51,7 +51,7 @@ public sealed class ChatSession : ProtocolSession
         if (_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes) == EnqueueResult.Full
             && Interlocked.Exchange(ref _overflowed, 1) == 0)
         {
-            if (_limitLog.SlowClient.TryEnter(out int suppressed))
+            if (_limitLog.SlowClient.TryEnter(out long suppressed))
             {
                 ChatLog.SlowClientDisconnected(_logger, Nick, _settings.Limits.SendQueueBytes, suppressed);
             }
@@ -227,7 +227,7 @@ public sealed class ChatSession : ProtocolSession
         if (!_loggedRateLimited)
         {
             _loggedRateLimited = true;
-            if (_limitLog.RateLimited.TryEnter(out int suppressed))
+            if (_limitLog.RateLimited.TryEnter(out long suppressed))
             {
                 ChatLog.RateLimited(_logger, Nick, _settings.Limits.LinesPerSecond, suppressed);
             }
@@ -259,7 +259,7 @@ public sealed class ChatSession : ProtocolSession
         if (!_loggedTooLong)
         {
             _loggedTooLong = true;
-            if (_limitLog.LineTooLong.TryEnter(out int suppressed))
+            if (_limitLog.LineTooLong.TryEnter(out long suppressed))
             {
                 ChatLog.LineTooLong(_logger, Nick, max, suppressed);
             }

@@ -11,7 +11,7 @@ public static class ConfigurationLoader
 {
     public static Dictionary<string, string?> Load(ConfigurationInputs inputs)
     {
-        var builder = new ConfigurationBuilder();
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(BuiltInDefaults);
         string file = Path.GetFullPath(inputs.ConfigFile);
         if (inputs.ConfigFileRequired || File.Exists(file))
         {
@@ -66,6 +66,15 @@ public static class ConfigurationLoader
 
         return snapshot;
     }
+
+    /// <summary>Defaults that are configuration rather than code, so a file can still change them.</summary>
+    private static readonly Dictionary<string, string?> BuiltInDefaults = new()
+    {
+        // A startup failure is reported as one line on stderr (and ERRNO= to systemd); the host's own
+        // "Hosting failed to start" error would repeat it with a stack trace. Its Critical events
+        // (a background service that crashed stops the host) still get through.
+        ["Logging:MinimumLevel:Override:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
+    };
 
     private static string Describe(Exception ex, string file)
     {

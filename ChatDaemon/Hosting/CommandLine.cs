@@ -114,6 +114,10 @@ public sealed record CommandLine(
         usage: chatdaemon [run] [OPTIONS]          run the server in the foreground
                chatdaemon check-config [OPTIONS]   validate the configuration and exit (0 valid, 78 invalid)
                chatdaemon reload                   make the running daemon reload its configuration and wait for the outcome
+               chatdaemon --daemon [DAEMON OPTIONS] [OPTIONS]
+                                                   detach; exit 0 once serving, else print why and fail
+               chatdaemon status|stop|restart [--pid-file PATH] [--timeout S]
+                                                   control a detached daemon (LSB exit codes)
                chatdaemon --help | --version
 
         options:
@@ -122,6 +126,15 @@ public sealed record CommandLine(
                                          repeatable; replaces the configured list
                                          (default chat=127.0.0.1:2323 echo=127.0.0.1:2307)
           --Section:Key=VALUE            any configuration key, e.g. --Limits:LinesPerSecond=0
+
+        daemon options:
+          --pid-file PATH                PID file and single-instance lock (default /run/chatdaemon.pid
+                                         with --daemon and the control commands)
+          --user USER [--group GROUP]    drop root privileges once every listener is bound
+          --umask OCTAL                  umask of the detached daemon (default 022)
+          --control-socket PATH          socket of reload/status (default $RUNTIME_DIRECTORY/control.sock,
+                                         else the PID file's name with .ctl)
+          --timeout SECONDS              bound on waiting for readiness, stop and reload (default 30)
         environment: CHATDAEMON_Section__Key=VALUE sets a configuration key.
         signals: SIGHUP reloads; SIGTERM, SIGINT and SIGUSR1 stop gracefully.
         """;

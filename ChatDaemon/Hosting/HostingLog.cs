@@ -7,8 +7,8 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1, EventName = "Starting", Level = LogLevel.Information, Message = "ChatDaemon {Version} starting (pid {Pid})")]
     public static partial void Starting(ILogger logger, string version, int pid);
 
-    [LoggerMessage(EventId = 2, EventName = "Ready", Level = LogLevel.Information, Message = "Ready: listening on {Listeners}")]
-    public static partial void Ready(ILogger logger, string listeners);
+    [LoggerMessage(EventId = 2, EventName = "Ready", Level = LogLevel.Information, Message = "Ready: listening on {Listeners} ({StartupMilliseconds} ms after exec, {JitMethods} methods compiled at run time in {JitMilliseconds} ms)")]
+    public static partial void Ready(ILogger logger, string listeners, long startupMilliseconds, long jitMethods, long jitMilliseconds);
 
     [LoggerMessage(EventId = 3, EventName = "Stopping", Level = LogLevel.Information, Message = "Stopping")]
     public static partial void Stopping(ILogger logger);

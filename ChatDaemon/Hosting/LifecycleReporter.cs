@@ -10,7 +10,12 @@ internal sealed class LifecycleReporter(IHostApplicationLifetime lifetime, Liste
     public Task StartAsync(CancellationToken cancellationToken)
     {
         HostingLog.Starting(logger, ServerHost.Version, Environment.ProcessId);
-        lifetime.ApplicationStarted.Register(() => HostingLog.Ready(logger, string.Join(", ", listeners.Bound)));
+        lifetime.ApplicationStarted.Register(() => HostingLog.Ready(
+            logger,
+            string.Join(", ", listeners.Bound),
+            (long)(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds,
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds));
         lifetime.ApplicationStopping.Register(() => HostingLog.Stopping(logger));
         lifetime.ApplicationStopped.Register(() => HostingLog.Stopped(logger));
         return Task.CompletedTask;

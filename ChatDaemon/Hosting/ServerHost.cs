@@ -2,6 +2,7 @@ using System.Reflection;
 using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
 using ChatDaemon.Echo;
+using ChatDaemon.Logging;
 using ChatDaemon.Networking;
 using ChatDaemon.Systemd;
 using Microsoft.AspNetCore.Connections;
@@ -51,13 +52,10 @@ public static class ServerHost
         });
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        });
+        // Serilog: journald's native protocol under systemd, stderr otherwise, syslog when configured.
+        // Throws OptionsValidationException for a bad Logging section (exit 78).
+        builder.Logging.AddChatDaemonLogging(builder.Configuration, SystemdEnvironment.IsSystemdService());
+        services.AddCheckedOptions<ChatDaemonLoggingOptions, ChatDaemonLoggingOptionsValidator>(builder.Configuration, ChatDaemonLoggingOptions.SectionName);
 
         // Transport: Kestrel's sockets without HTTP. Zero-byte reads keep idle connections buffer-free.
         services.Configure<SocketTransportOptions>(o =>
@@ -86,6 +84,7 @@ public static class ServerHost
 
         services.AddSingleton<ServiceStatusReporter>();
         services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
+        services.AddSingleton<ChatDaemon.Control.IControlStatusSource>(sp => sp.GetRequiredService<ServiceStatusReporter>());
 
         // Hosted services stop in reverse order: the server drains first, while the others still run.
         services.AddHostedService<LifecycleReporter>();

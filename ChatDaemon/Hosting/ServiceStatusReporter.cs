@@ -1,5 +1,6 @@
 using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
+using ChatDaemon.Control;
 using ChatDaemon.Networking;
 using ChatDaemon.Systemd;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,7 @@ internal sealed class ServiceStatusReporter(
     ISystemdNotifier notifier,
     ChatHub hub,
     ConnectionServer server,
-    TimeProvider time) : BackgroundService, IReloadObserver
+    TimeProvider time) : BackgroundService, IReloadObserver, IControlStatusSource
 {
     private volatile string? _reloadRejection;
     private string _lastStatus = "";
@@ -34,6 +35,9 @@ internal sealed class ServiceStatusReporter(
 
         return _reloadRejection is { } reason ? $"{text}; reload rejected: {reason}" : text;
     }
+
+    /// <summary>The same line for <c>chatdaemon status</c> (control socket).</summary>
+    public string Describe() => StatusText();
 
     public void OnReloading() => notifier.Notify(ServiceState.Reloading(), ServiceState.Status("reloading configuration"));
 

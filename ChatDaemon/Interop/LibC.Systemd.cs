@@ -36,10 +36,6 @@ public static unsafe partial class LibC
     // clock_gettime(2)
     public const int CLOCK_MONOTONIC = 1;
 
-    // errno(3)
-    public const int EBADF = 9;
-    public const int ENOTSOCK = 88;
-
     [LibraryImport(libc, SetLastError = true)]
     public static partial int fcntl(int fd, int cmd, int arg);
 

@@ -28,7 +28,7 @@ public sealed class ConnectionServer : BackgroundService
     private readonly ConcurrentDictionary<ClientConnection, ConnectionEntry> _connections = new();
     private readonly CancellationTokenSource _stopReading = new();
     private readonly TaskCompletionSource _readersStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly LogThrottle _refusalLog = new(perSecond: 5);
+    private readonly LogRateLimiter _refusalLog = new(perSecond: 5, burst: 10);
     private long _accepted;
 
     public ConnectionServer(
@@ -184,7 +184,7 @@ public sealed class ConnectionServer : BackgroundService
     private async Task RefuseAsync(ClientConnection connection, IConnectionHandler handler, AdmissionResult admission)
     {
         var reason = admission == AdmissionResult.ServerFull ? ShutdownReason.ServerFull : ShutdownReason.TooManyFromAddress;
-        if (_refusalLog.TryEnter(out int suppressed))
+        if (_refusalLog.TryEnter(out long suppressed))
         {
             NetworkingLog.ConnectionRefused(_logger, connection.RemoteEndPoint, reason, suppressed);
         }

@@ -27,7 +27,7 @@ internal static partial class NetworkingLog
     public static partial void ConnectionClosed(ILogger logger, EndPoint? remoteEndPoint, ShutdownReason reason);
 
     [LoggerMessage(EventId = 107, EventName = "ConnectionRefused", Level = LogLevel.Warning, Message = "Refused connection from {RemoteEndPoint}: {Reason} ({Suppressed} similar refusals not logged)")]
-    public static partial void ConnectionRefused(ILogger logger, EndPoint? remoteEndPoint, ShutdownReason reason, int suppressed);
+    public static partial void ConnectionRefused(ILogger logger, EndPoint? remoteEndPoint, ShutdownReason reason, long suppressed);
 
     [LoggerMessage(EventId = 108, EventName = "ConnectionFailed", Level = LogLevel.Error, Message = "Connection from {RemoteEndPoint} failed unexpectedly")]
     public static partial void ConnectionFailed(ILogger logger, EndPoint? remoteEndPoint, Exception exception);

@@ -10,7 +10,8 @@ public static class SystemdServiceCollectionExtensions
 {
     /// <summary>
     /// As a systemd service: <see cref="SystemdLifetime"/> as the host lifetime, the <see cref="ISystemdNotifier"/>,
-    /// the passed sockets (<see cref="ISystemdSocketActivation"/>) and the health-gated <see cref="SystemdWatchdog"/>.
+    /// the passed sockets (<see cref="ISystemdSocketActivation"/>), the health-gated <see cref="SystemdWatchdog"/>
+    /// (with a <see cref="ThreadPoolWatchdogProbe"/>; add your own <see cref="IWatchdogProbe"/> singletons).
     /// Otherwise only a disabled notifier and an empty socket list, so the application can always inject them.
     /// </summary>
     public static IServiceCollection AddSystemd(this IServiceCollection services) =>
@@ -44,6 +45,7 @@ public static class SystemdServiceCollectionExtensions
             provider.GetRequiredService<IProcessEnvironment>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SystemdWatchdog))));
         services.AddHostedService<SystemdWatchdog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWatchdogProbe, ThreadPoolWatchdogProbe>());
         return services;
     }
 }

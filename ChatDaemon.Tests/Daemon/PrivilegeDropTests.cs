@@ -1,0 +1,61 @@
+using ChatDaemon.Daemon;
+using Tmds.Linux;
+
+namespace ChatDaemon.Tests.Daemon;
+
+/// <summary>The privilege drop of the real chatdaemon, observed in /proc (the tests run as root, as CI does).</summary>
+public sealed class PrivilegeDropTests : IDisposable
+{
+    private readonly ChildProcesses _children = new();
+    private readonly int _port = ChildProcesses.FreePort();
+
+    public PrivilegeDropTests()
+    {
+        Assert.True(LibC.geteuid() == 0, "the daemon tests run as root (as CI does)");
+        Assert.Equal(0, LibC.chmod(_children.Directory, 0x1ED)); // 0755: the dropped daemon may look inside
+    }
+
+    [Fact]
+    public async Task An_explicit_group_replaces_the_supplementary_groups()
+    {
+        var daemonGroup = PrivilegeDrop.ResolveGroup("daemon");
+        var nobody = PrivilegeDrop.ResolveUser("nobody");
+
+        var (code, _, error) = await _children.RunChatdaemonAsync(
+            "--daemon", "--pid-file", _children.PidFile, "--listen", $"chat=127.0.0.1:{_port}", "--user", "nobody", "--group", "daemon");
+
+        Assert.True(code == 0, error);
+        var pid = int.Parse(ChildProcesses.ReadWithoutLocking(_children.PidFile)!.Trim());
+        _children.Track(pid);
+        Assert.Equal($"{nobody.Uid}\t{nobody.Uid}\t{nobody.Uid}\t{nobody.Uid}", ChildProcesses.ProcStatus(pid, "Uid"));
+        Assert.Equal($"{daemonGroup}\t{daemonGroup}\t{daemonGroup}\t{daemonGroup}", ChildProcesses.ProcStatus(pid, "Gid"));
+        Assert.Equal(daemonGroup.ToString(), ChildProcesses.ProcStatus(pid, "Groups"));
+    }
+
+    [Fact]
+    public async Task Switching_user_without_being_root_refuses_to_continue()
+    {
+        var config = Path.Combine(_children.Directory, "chatdaemon.json");
+        await File.WriteAllTextAsync(config, "{}");
+        var (code, _, error) = await _children.RunAsync("/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", ChildProcesses.Chatdaemon,
+             "--listen", $"chat=127.0.0.1:{_port}", "--user", "daemon", "--config", config]);
+
+        Assert.Equal(DaemonExitCode.NoPermission, code);
+        Assert.Contains("--user daemon needs the daemon to be started as root (euid is 65534)", error);
+    }
+
+    [Fact]
+    public async Task Running_as_root_without_user_logs_a_warning()
+    {
+        using var daemon = _children.Start(ChildProcesses.Chatdaemon, "--listen", $"chat=127.0.0.1:{_port}");
+        var warned = false;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!warned && DateTime.UtcNow < deadline && await daemon.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
+            warned = line.Contains("[603]") && line.Contains("Running as root without --user");
+
+        Assert.True(warned, "no warning about running as root");
+    }
+
+    public void Dispose() => _children.Dispose();
+}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ChatDaemon.Tests.SystemdIntegration;
+
+/// <summary>
+/// The installed chatdaemon under the real systemd 252, driven the way an administrator does
+/// (systemctl, journalctl) and used the way users do (line clients over loopback).
+/// </summary>
+[Collection(SystemdCollection.Name)]
+[Trait("Category", "Systemd")]
+public sealed partial class ChatDaemonServiceTests(SystemdContainer container, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ChatDaemonUnits _units = new(container);
+
+    public async Task InitializeAsync()
+    {
+        if (SystemdPrerequisites.MissingReason is null)
+        {
+            await _units.ResetAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (SystemdPrerequisites.MissingReason is null && container.SystemdPid != 0)
+        {
+            CommandResult journal = await container.ExecAsync("journalctl", "-u", ChatDaemonUnits.Service, "-n", "40", "--no-pager", "-o", "short-monotonic");
+            output.WriteLine(journal.Output);
+            await _units.SystemctlAsync("stop", ChatDaemonUnits.Service);
+        }
+    }
+
+    private async Task<LineClient> ConnectChatAsync()
+    {
+        LineClient client = await LineClient.ConnectAsync(_units.ChatPort);
+        await client.WaitForLineAsync(line => line.StartsWith("* you are "));
+        return client;
+    }
+
+    [SystemdFact]
+    public async Task The_first_connection_starts_the_daemon_which_greets_it_and_shows_live_counts_in_its_status()
+    {
+        Assert.Equal("inactive", await _units.ShowAsync("ActiveState"));
+
+        using LineClient first = await LineClient.ConnectAsync(_units.ChatPort);
+        string greeting = await first.WaitForLineAsync(line => line.StartsWith("* you are "));
+        Assert.Matches(@"^\* you are guest-\d+ in room lobby$", greeting);
+        Assert.StartsWith("* Welcome", first.Received[0]);
+
+        // The first client can be greeted a moment before systemd has processed READY=1.
+        await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10));
+        Assert.Equal("running", await _units.ShowAsync("SubState"));
+        string mainPid = await _units.ShowAsync("MainPID");
+        Assert.Equal("chatdaemon", (await container.ExecAsync("cat", $"/proc/{mainPid}/comm")).Output.Trim());
+
+        using LineClient second = await ConnectChatAsync();
+        await second.SendAsync("hello from the second client");
+        await first.WaitForLineAsync(line => line.EndsWith("> hello from the second client"));
+
+        // STATUS= is refreshed at most once a second: wait for it to show both clients.
+        string status = await _units.WaitForPropertyAsync("StatusText", text => ClientsInStatus().Match(text) is { Success: true } m && m.Groups[1].Value == "2",
+            TimeSpan.FromSeconds(10));
+        output.WriteLine($"StatusText={status}");
+        Assert.Matches(@"\b1 rooms?\b", status);
+        Assert.Matches(@"\b[1-9]\d* messages?\b", status);
+    }
+
+    [SystemdFact]
+    public async Task A_valid_reload_is_applied_while_connected_clients_stay()
+    {
+        using LineClient before = await ConnectChatAsync();
+        string mainPid = await _units.ShowAsync("MainPID");
+
+        await _units.WriteConfigAsync("""{ "Chat": { "Motd": "second edition of the message of the day" } }""");
+        CommandResult reload = await _units.SystemctlAsync("reload", ChatDaemonUnits.Service);
+
+        Assert.True(reload.ExitCode == 0, reload.ToString());
+        Assert.Equal("success", await _units.ShowAsync("ReloadResult"));
+        Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
+        using LineClient after = await ConnectChatAsync();
+        Assert.Contains("* second edition of the message of the day", after.Received);
+
+        await before.SendAsync("still connected");
+        await after.WaitForLineAsync(line => line.EndsWith("> still connected"));
+    }
+
+    [SystemdFact]
+    public async Task An_invalid_reload_fails_and_the_running_configuration_keeps_serving()
+    {
+        await _units.WriteConfigAsync("""{ "Chat": { "Motd": "the configuration that works" } }""");
+        using LineClient client = await ConnectChatAsync();
+        string mainPid = await _units.ShowAsync("MainPID");
+        string invocation = await _units.ShowAsync("InvocationID");
+
+        await _units.WriteConfigAsync("""{ "Chat": { "Motd": "never shown" }, "Limits": { "MaxLineBytes": -5 } }""");
+        CommandResult reload = await _units.SystemctlAsync("reload", ChatDaemonUnits.Service);
+
+        output.WriteLine(reload.ToString());
+        Assert.NotEqual(0, reload.ExitCode);
+        Assert.NotEqual("success", await _units.ShowAsync("ReloadResult"));
+        Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
+        Assert.Equal(invocation, await _units.ShowAsync("InvocationID"));
+        Assert.Equal("active", await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10)));
+        string status = await _units.WaitForPropertyAsync("StatusText", text => text.Contains("reload rejected: "), TimeSpan.FromSeconds(5));
+        Assert.Contains("MaxLineBytes", status);
+
+        using LineClient newcomer = await ConnectChatAsync();
+        Assert.Contains("* the configuration that works", newcomer.Received);
+        await client.SendAsync("old configuration still serving");
+        await newcomer.WaitForLineAsync(line => line.EndsWith("> old configuration still serving"));
+    }
+
+    [SystemdFact]
+    public async Task Stop_tells_clients_the_server_is_shutting_down_and_ends_with_success()
+    {
+        using LineClient client = await ConnectChatAsync();
+
+        CommandResult stop = await _units.SystemctlAsync("stop", ChatDaemonUnits.Service);
+
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Contains("* server shutting down", await client.ReadToEndAsync());
+        Assert.Equal("success", await _units.ShowAsync("Result"));
+        Assert.Equal("0", await _units.ShowAsync("ExecMainStatus"));
+        Assert.Equal("inactive", await _units.ShowAsync("ActiveState"));
+        Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.ChatSocket));
+    }
+
+    [SystemdFact]
+    public async Task Kill_9_restarts_the_daemon_behind_the_open_socket_and_a_client_of_the_gap_is_served()
+    {
+        using (await ConnectChatAsync())
+        {
+        }
+
+        string mainPid = await _units.ShowAsync("MainPID");
+        Assert.Equal("0", await _units.ShowAsync("NRestarts"));
+
+        (await container.ExecAsync("kill", "-KILL", mainPid)).EnsureSuccess();
+        // Connect at once: the socket unit keeps listening, the connection waits in the backlog.
+        using LineClient duringGap = await LineClient.ConnectAsync(_units.ChatPort);
+
+        await duringGap.WaitForLineAsync(line => line.StartsWith("* you are "));
+        Assert.Equal("1", await _units.WaitForPropertyAsync("NRestarts", value => value != "0"));
+        Assert.NotEqual(mainPid, await _units.ShowAsync("MainPID"));
+        Assert.Equal("active", await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10)));
+        Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.ChatSocket));
+    }
+
+    [SystemdFact]
+    public async Task A_stopped_daemon_misses_the_watchdog_and_is_restarted()
+    {
+        // Shorter than the shipped WatchdogSec=10s only to keep the test quick.
+        await _units.OverrideServiceAsync("WatchdogSec=2s\nTimeoutAbortSec=2s");
+        using (await ConnectChatAsync())
+        {
+        }
+
+        string mainPid = await _units.ShowAsync("MainPID");
+        (await container.ExecAsync("kill", "-STOP", mainPid)).EnsureSuccess();
+
+        await _units.WaitForPropertyAsync("NRestarts", value => value != "0", TimeSpan.FromSeconds(30));
+        CommandResult journal = await container.ExecAsync("journalctl", "-u", ChatDaemonUnits.Service, "--no-pager", "-o", "cat");
+        Assert.Contains("chatdaemon.service: Watchdog timeout (limit 2s)!", journal.Output);
+        Assert.Contains("chatdaemon.service: Failed with result 'watchdog'.", journal.Output);
+
+        using LineClient afterRestart = await ConnectChatAsync();
+        Assert.NotEqual(mainPid, await _units.ShowAsync("MainPID"));
+    }
+
+    [SystemdFact]
+    public async Task Chat_and_echo_socket_units_are_served_by_one_daemon_each_with_its_protocol()
+    {
+        using LineClient echo = await LineClient.ConnectAsync(_units.EchoPort);
+        await echo.SendAsync("echo me");
+        Assert.Equal("echo me", await echo.ReadLineAsync());
+        string mainPid = await _units.ShowAsync("MainPID");
+
+        using LineClient chat = await ConnectChatAsync();
+        Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
+        Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.EchoSocket));
+    }
+
+    [SystemdFact]
+    public async Task The_journal_has_the_daemon_lines_with_their_priorities_and_identifier()
+    {
+        using (await ConnectChatAsync())
+        {
+        }
+
+        string mainPid = await _units.ShowAsync("MainPID");
+        await _units.WriteConfigAsync("""{ "Limits": { "MaxLineBytes": -5 } }""");
+        await _units.SystemctlAsync("reload", ChatDaemonUnits.Service);
+
+        CommandResult journal = (await container.ExecAsync("journalctl", $"_PID={mainPid}", "-o", "json", "--no-pager")).EnsureSuccess();
+        var entries = journal.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(e => (Priority: e.GetProperty("PRIORITY").GetString(), Identifier: e.GetProperty("SYSLOG_IDENTIFIER").GetString(), Message: MessageOf(e)))
+            .ToList();
+        foreach (var entry in entries)
+        {
+            output.WriteLine($"{entry.Priority} {entry.Identifier}: {entry.Message}");
+        }
+
+        Assert.NotEmpty(entries);
+        Assert.All(entries, entry => Assert.Equal("chatdaemon", entry.Identifier));
+        Assert.Contains(entries, entry => entry.Priority == "6" && entry.Message.Contains("Ready", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(entries, entry => entry.Priority is "3" or "2" && entry.Message.Contains("reload", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string MessageOf(JsonElement entry)
+    {
+        JsonElement message = entry.GetProperty("MESSAGE");
+        // journalctl -o json prints non-UTF-8 or binary messages as byte arrays.
+        return message.ValueKind == JsonValueKind.Array
+            ? System.Text.Encoding.UTF8.GetString(message.EnumerateArray().Select(b => (byte)b.GetInt32()).ToArray())
+            : message.GetString() ?? string.Empty;
+    }
+
+    [GeneratedRegex(@"\b(\d+) clients?\b")]
+    private static partial Regex ClientsInStatus();
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ChatDaemon.Tests.SystemdIntegration;
+
+/// <summary>
+/// The deployed chatdaemon units inside the container, on free loopback ports chosen at run time
+/// (drop-ins replace ListenStream= of both socket units, nothing else), reset to a known state per test:
+/// default configuration, service stopped with its failure state and restart counter cleared, sockets listening.
+/// </summary>
+internal sealed class ChatDaemonUnits(SystemdContainer container)
+{
+    public const string Service = "chatdaemon.service";
+    public const string ChatSocket = "chatdaemon.socket";
+    public const string EchoSocket = "chatdaemon-echo.socket";
+    public const string ConfigFile = "/etc/chatdaemon/chatdaemon.json";
+    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/test.conf";
+
+    public int ChatPort { get; private set; }
+
+    public int EchoPort { get; private set; }
+
+    public SystemdContainer Container => container;
+
+    public async Task ResetAsync()
+    {
+        await container.InstallChatDaemonAsync();
+        (await container.ExecAsync("systemctl", "stop", Service)).EnsureSuccess();
+        (await container.ExecAsync("rm", "-f", ServiceDropIn)).EnsureSuccess();
+        ChatPort = FreeTcpPort();
+        EchoPort = FreeTcpPort();
+        await container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/test.conf",
+            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{ChatPort}\n");
+        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/test.conf",
+            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
+        await WriteConfigAsync(File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")));
+        (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
+        (await container.ExecAsync("systemctl", "reset-failed", Service)).ExitCode.ToString(); // not failed is fine
+        (await container.ExecAsync("systemctl", "restart", ChatSocket, EchoSocket)).EnsureSuccess();
+    }
+
+    /// <summary>Overrides [Service] settings for one test (e.g. a short WatchdogSec=); removed by the next reset.</summary>
+    public async Task OverrideServiceAsync(string serviceSection)
+    {
+        await container.WriteFileAsync(ServiceDropIn, "[Service]\n" + serviceSection + "\n");
+        (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
+    }
+
+    public Task WriteConfigAsync(string json) => container.WriteFileAsync(ConfigFile, json);
+
+    public Task<string> ShowAsync(string property, string unit = Service) => container.ShowAsync(unit, property);
+
+    public Task<CommandResult> SystemctlAsync(params string[] arguments) => container.ExecAsync(["systemctl", .. arguments]);
+
+    /// <summary>Polls a unit property until it satisfies <paramref name="condition"/>; returns the last value.</summary>
+    public async Task<string> WaitForPropertyAsync(string property, Func<string, bool> condition, TimeSpan? timeout = null, string unit = Service)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        string value;
+        while (!condition(value = await ShowAsync(property, unit)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{unit} {property}={value} did not reach the expected value");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return value;
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,27 @@
+using ChatDaemon.Control;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ChatDaemon.Daemon;
+
+/// <summary>Registration of the daemon mode in the host.</summary>
+public static class DaemonServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the privilege drop (after listeners are bound), the readiness report to a waiting
+    /// <c>--daemon</c> parent, and the control socket (<c>reload</c>/<c>status</c>; needs an
+    /// <see cref="ChatDaemon.Configuration.IConfigurationReloader"/> in DI). The control socket path
+    /// follows <see cref="ControlSocketPath"/>.
+    /// </summary>
+    public static IServiceCollection AddDaemonSession(this IServiceCollection services, DaemonSession session)
+    {
+        services.TryAddSingleton(session);
+        services.AddHostedService<DaemonLifecycleService>();
+        services.AddOptions<ControlSocketOptions>().Configure(o =>
+            o.Path ??= ControlSocketPath.Resolve(session.CommandLine.ControlSocketPath, session.CommandLine.PidFilePath));
+        services.TryAddSingleton<ControlSocketService>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ControlSocketService>());
+        return services;
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Daemon;
+
+/// <summary>
+/// The running server's side of the classic daemon mode, created first thing in Main (before the
+/// host is built) for <see cref="DaemonVerb.Run"/>:
+/// in the re-launched child of <c>--daemon</c> it enters a new session (setsid, chdir /, umask, stdin
+/// from /dev/null) and connects the readiness channel to the waiting parent; in every mode it takes
+/// the PID file when one is configured. Dispose it last (after the host stopped): that removes the
+/// PID file and releases its lock, which is what <c>chatdaemon stop</c> waits for.
+/// </summary>
+public sealed class DaemonSession : IDisposable
+{
+    private readonly ReadinessChannel? _readiness;
+    private int _disposed;
+
+    private DaemonSession(DaemonCommandLine commandLine, ReadinessChannel? readiness, PidFile? pidFile, string originalDirectory)
+    {
+        CommandLine = commandLine;
+        _readiness = readiness;
+        PidFile = pidFile;
+        OriginalDirectory = originalDirectory;
+    }
+
+    public DaemonCommandLine CommandLine { get; }
+
+    /// <summary>True in the re-launched child of <c>--daemon</c>.</summary>
+    public bool IsDetached => _readiness is not null;
+
+    /// <summary>The PID file held for the process's life, or null when none is configured.</summary>
+    public PidFile? PidFile { get; }
+
+    /// <summary>
+    /// The directory the operator started the daemon from. The detached child runs in "/", so
+    /// relative paths on the command line (e.g. a configuration file) should be resolved against this.
+    /// </summary>
+    public string OriginalDirectory { get; }
+
+    /// <summary>Set by the hosted service so that PID file removal is logged.</summary>
+    internal ILogger? Logger { get; set; }
+
+    /// <summary>True when the parent process waits for this child (detached mode).</summary>
+    public static bool IsDetachedChild =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DetachEnvironment.ReadySocket));
+
+    /// <summary>Begins the session; see the class summary.</summary>
+    /// <exception cref="DaemonStartupException">The session could not begin (e.g. "already running (pid N)"); the parent has been told.</exception>
+    public static DaemonSession Start(DaemonCommandLine commandLine)
+    {
+        if (commandLine.Verb != DaemonVerb.Run)
+            throw new ArgumentException("only the run verb starts a daemon session", nameof(commandLine));
+
+        var originalDirectory = Environment.CurrentDirectory;
+        ReadinessChannel? readiness = null;
+        var readySocket = Environment.GetEnvironmentVariable(DetachEnvironment.ReadySocket);
+        if (!string.IsNullOrEmpty(readySocket))
+        {
+            originalDirectory = Environment.GetEnvironmentVariable(DetachEnvironment.OriginalDirectory) ?? originalDirectory;
+            // Read once and hide from processes we may start; the original directory stays in
+            // /proc/PID/environ, where restart finds it.
+            Environment.SetEnvironmentVariable(DetachEnvironment.ReadySocket, null);
+            Environment.SetEnvironmentVariable(DetachEnvironment.OriginalDirectory, null);
+            try
+            {
+                readiness = ReadinessChannel.Connect(readySocket);
+            }
+            catch (Exception e)
+            {
+                throw new DaemonStartupException($"cannot reach the waiting parent at {readySocket}: {e.Message}", DaemonExitCode.OsError, e);
+            }
+        }
+
+        try
+        {
+            if (readiness is not null)
+                DetachedChild.EnterSession(commandLine.Umask);
+            var pidFile = commandLine.PidFilePath is { } path ? PidFile.Acquire(path) : null;
+            var session = new DaemonSession(commandLine, readiness, pidFile, originalDirectory);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => session.Dispose();
+            return session;
+        }
+        catch (DaemonStartupException e)
+        {
+            readiness?.ReportFailure(e.Message, e.ExitCode);
+            readiness?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Tells a waiting parent that startup failed, with a one-line reason; the parent prints it and
+    /// exits with this process's exit code. Call it from Program.cs when host startup throws.
+    /// Does nothing outside detached mode or after readiness was reported.
+    /// </summary>
+    public void ReportStartupFailure(Exception exception)
+    {
+        var code = exception is DaemonStartupException d ? d.ExitCode : DaemonExitCode.Failure;
+        _readiness?.ReportFailure(exception.Message, code);
+    }
+
+    /// <summary>Detached mode: stdout/stderr to /dev/null, then READY=1 to the parent (which then exits 0).</summary>
+    internal void ReportReady()
+    {
+        if (_readiness is null)
+            return;
+        DetachedChild.RedirectOutputToDevNull();
+        _readiness.ReportReady();
+        _readiness.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _readiness?.Dispose();
+        PidFile?.Release(Logger);
+    }
+}

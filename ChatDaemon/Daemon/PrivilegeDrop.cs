@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
+
+namespace ChatDaemon.Daemon;
+
+/// <summary>
+/// Switches a root process to an unprivileged user once its listeners are bound, in the order
+/// setgroups(2), setgid(2), setuid(2) (setuid first would lose the right to change groups), and
+/// then proves that root cannot be regained. glibc applies set*id to every thread of the process
+/// (nptl "setxid" broadcast, see setuid(2) NOTES), which matters for .NET's thread pool; the
+/// verification checks every thread in /proc/self/task.
+/// </summary>
+public static class PrivilegeDrop
+{
+    /// <summary>The identity the process ends up with.</summary>
+    public sealed record Identity(string User, uint Uid, uint Gid, IReadOnlyList<uint> Groups);
+
+    /// <summary>
+    /// Drops to <paramref name="user"/> (name or numeric uid) and <paramref name="group"/> (name or numeric gid;
+    /// default: the user's primary group). Without --group the supplementary groups are the user's
+    /// (initgroups(3)); with --group they are exactly that group.
+    /// </summary>
+    /// <exception cref="DaemonStartupException">When any step fails; the process must not continue.</exception>
+    public static unsafe Identity Apply(string user, string? group)
+    {
+        var (userName, uid, primaryGid) = ResolveUser(user);
+        var gid = group is null ? primaryGid : ResolveGroup(group);
+
+        if (LibC.geteuid() != 0)
+        {
+            if (LibC.geteuid() == uid && LibC.getuid() == uid && LibC.getegid() == gid)
+                return new Identity(userName, uid, gid, CurrentGroups());
+            throw new DaemonStartupException($"--user {user} needs the daemon to be started as root (euid is {LibC.geteuid()})", DaemonExitCode.NoPermission);
+        }
+
+        if (group is null)
+        {
+            if (LibC.initgroups(userName, gid) != 0)
+                throw Failed($"initgroups({userName}, {gid})");
+        }
+        else
+        {
+            var list = stackalloc uint[1] { gid };
+            if (LibC.setgroups(1, list) != 0)
+                throw Failed($"setgroups([{gid}])");
+        }
+
+        if (LibC.setgid(gid) != 0)
+            throw Failed($"setgid({gid})");
+        if (LibC.setuid(uid) != 0)
+            throw Failed($"setuid({uid})");
+
+        Verify(uid, gid);
+        return new Identity(userName, uid, gid, CurrentGroups());
+    }
+
+    private static void Verify(uint uid, uint gid)
+    {
+        if (LibC.getuid() != uid || LibC.geteuid() != uid)
+            throw new DaemonStartupException($"uid is {LibC.getuid()}/{LibC.geteuid()} after setuid({uid})", DaemonExitCode.OsError);
+        if (LibC.getgid() != gid || LibC.getegid() != gid)
+            throw new DaemonStartupException($"gid is {LibC.getgid()}/{LibC.getegid()} after setgid({gid})", DaemonExitCode.OsError);
+        if (uid != 0 && LibC.setuid(0) == 0)
+            throw new DaemonStartupException("root privileges could be regained after the drop (setuid(0) succeeded)", DaemonExitCode.NoPermission);
+
+        // Every thread must have switched (see the class comment); a thread left as root would be a hole.
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(Path.Combine(task, "status"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended meanwhile
+            }
+
+            foreach (var line in lines)
+            {
+                if (!line.StartsWith("Uid:", StringComparison.Ordinal) && !line.StartsWith("Gid:", StringComparison.Ordinal))
+                    continue;
+                var expected = line[0] == 'U' ? uid : gid;
+                var ids = line[4..].Split('\t', StringSplitOptions.RemoveEmptyEntries);
+                if (ids.Any(id => uint.Parse(id, CultureInfo.InvariantCulture) != expected))
+                    throw new DaemonStartupException($"thread {Path.GetFileName(task)} still has '{line}' after the privilege drop", DaemonExitCode.OsError);
+            }
+        }
+    }
+
+    internal static unsafe (string Name, uint Uid, uint Gid) ResolveUser(string user)
+    {
+        var size = 1024;
+        while (true)
+        {
+            var buffer = new byte[size];
+            LibC.passwd pwd;
+            LibC.passwd* result;
+            int rc;
+            fixed (byte* b = buffer)
+            {
+                rc = LibC.getpwnam_r(user, &pwd, b, buffer.Length, &result);
+                if (rc == 0 && result != null)
+                    return (Marshal.PtrToStringUTF8((nint)pwd.pw_name)!, pwd.pw_uid, pwd.pw_gid);
+            }
+
+            if (rc == LibC.ERANGE && size < 1 << 20)
+            {
+                size *= 4;
+                continue;
+            }
+
+            if (rc != 0)
+                throw new DaemonStartupException($"cannot look up user '{user}': {Marshal.GetPInvokeErrorMessage(rc)}", DaemonExitCode.OsError);
+
+            // A numeric --user that has no passwd entry is still a valid uid (e.g. in containers).
+            if (uint.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
+                return (user, numeric, numeric);
+            throw new DaemonStartupException($"unknown user '{user}'", DaemonExitCode.Config);
+        }
+    }
+
+    internal static unsafe uint ResolveGroup(string group)
+    {
+        var size = 1024;
+        while (true)
+        {
+            var buffer = new byte[size];
+            LibC.group grp;
+            LibC.group* result;
+            int rc;
+            fixed (byte* b = buffer)
+            {
+                rc = LibC.getgrnam_r(group, &grp, b, buffer.Length, &result);
+                if (rc == 0 && result != null)
+                    return grp.gr_gid;
+            }
+
+            if (rc == LibC.ERANGE && size < 1 << 20)
+            {
+                size *= 4;
+                continue;
+            }
+
+            if (rc != 0)
+                throw new DaemonStartupException($"cannot look up group '{group}': {Marshal.GetPInvokeErrorMessage(rc)}", DaemonExitCode.OsError);
+            if (uint.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
+                return numeric;
+            throw new DaemonStartupException($"unknown group '{group}'", DaemonExitCode.Config);
+        }
+    }
+
+    internal static unsafe IReadOnlyList<uint> CurrentGroups()
+    {
+        var count = LibC.getgroups(0, null);
+        if (count <= 0)
+            return [];
+        var list = new uint[count];
+        fixed (uint* p = list)
+            count = LibC.getgroups(count, p);
+        return count < 0 ? [] : list[..count];
+    }
+
+    private static DaemonStartupException Failed(string call) =>
+        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+
+    internal static string Describe(IReadOnlyList<uint> groups)
+    {
+        var text = new StringBuilder("[");
+        text.AppendJoin(',', groups);
+        return text.Append(']').ToString();
+    }
+}
