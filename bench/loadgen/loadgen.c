@@ -606,8 +606,9 @@ static int first_line(void)
         printf("{\"mode\":\"first\",\"label\":\"%s\",\"failed\":true}\n", opt.label);
         return 1;
     }
-    printf("{\"mode\":\"first\",\"label\":\"%s\",\"connect_us\":%.1f,\"first_line_us\":%.1f}\n", opt.label,
-           (tc - t0) / 1e3, (got - t0) / 1e3);
+    /* t0 on CLOCK_MONOTONIC, comparable with systemd's *TimestampMonotonic properties */
+    printf("{\"mode\":\"first\",\"label\":\"%s\",\"t0_monotonic_us\":%llu,\"connect_us\":%.1f,\"first_line_us\":%.1f}\n",
+           opt.label, (unsigned long long)(t0 / 1000), (tc - t0) / 1e3, (got - t0) / 1e3);
     return 0;
 }
 
