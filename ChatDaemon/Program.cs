@@ -99,6 +99,12 @@ internal static class Entry
         var inputs = command.ToConfigurationInputs();
         // The detached child runs in "/": a relative --config means the operator's directory.
         inputs = inputs with { ConfigFile = Path.GetFullPath(inputs.ConfigFile, session.OriginalDirectory) };
+        if (session.IsDetached)
+        {
+            // A detached daemon's stderr is /dev/null: unless configured otherwise, log to the local
+            // syslog (/dev/log), where classic daemons log (syslog(3), daemon(7) "SysV Daemons").
+            inputs = inputs with { RunDefaults = new Dictionary<string, string?> { ["Logging:Syslog:Enabled"] = "true" } };
+        }
         IHost host;
         try
         {

@@ -80,8 +80,11 @@ publish_daemon() {
     # cross-assembly generic code is precompiled too, which measured about 2.5 times faster from exec
     # to READY=1 (fewer methods left to the JIT), at the cost of ~130 MB on disk and a publish of
     # several minutes. Choose it where cold start under socket activation matters.
-    local -a mode=(--self-contained false)
-    [ "$self_contained" = yes ] && mode=(--self-contained true -p:PublishReadyToRunComposite=true)
+    # Each mode compiles into an intermediate folder of its own: the SDK reuses ReadyToRun images
+    # from obj/, and a component image of a composite build loaded without its composite aborts
+    # the runtime at start (seen here: SIGABRT while looking for chatdaemon.r2r.dll).
+    local -a mode=(--self-contained false "-p:IntermediateOutputPath=obj/Release/framework-dependent/")
+    [ "$self_contained" = yes ] && mode=(--self-contained true -p:PublishReadyToRunComposite=true "-p:IntermediateOutputPath=obj/Release/composite/")
     dotnet publish "$repo_dir/ChatDaemon/ChatDaemon.csproj" -c Release -r linux-x64 "${mode[@]}" \
         -p:PublishReadyToRun=true -o "$out" --nologo -v quiet >&2
 }

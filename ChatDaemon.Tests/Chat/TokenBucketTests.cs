@@ -1,3 +1,4 @@
+using ChatDaemon.Tests.TestSupport;
 using ChatDaemon.Chat;
 
 namespace ChatDaemon.Tests.Chat;

@@ -43,4 +43,14 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Contains(_file, ex.Message);
         Assert.Contains("not valid JSON", ex.Message);
     }
+
+    [Fact]
+    public void Run_defaults_sit_below_the_file()
+    {
+        File.WriteAllText(_file, """{ "Logging": { "Syslog": { "Enabled": false } } }""");
+        var defaults = new Dictionary<string, string?> { ["Logging:Syslog:Enabled"] = "true", ["Chat:Motd"] = "default" };
+        var data = ConfigurationLoader.Load(new ConfigurationInputs(_file, true, [], []) { RunDefaults = defaults });
+        Assert.Equal("False", data["Logging:Syslog:Enabled"], ignoreCase: true);
+        Assert.Equal("default", data["Chat:Motd"]);
+    }
 }

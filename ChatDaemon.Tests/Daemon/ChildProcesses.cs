@@ -10,7 +10,10 @@ namespace ChatDaemon.Tests.Daemon;
 /// </summary>
 public sealed class ChildProcesses : IDisposable
 {
-    private readonly List<int> _pids = [];
+    // Processes are remembered with their start time (/proc/PID/stat field 22), so that cleanup never
+    // kills an unrelated process that reused the pid of one that already ended.
+    private readonly List<(int Pid, string StartTime)> _pids = [];
+    private readonly List<Process> _started = [];
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("chatdaemon-test-").FullName;
 
@@ -19,10 +22,26 @@ public sealed class ChildProcesses : IDisposable
 
     public string PidFile => Path.Combine(Directory, "d.pid");
 
+    /// <summary>Registers a process this test did not start itself (a detached daemon) for cleanup.</summary>
     public void Track(int pid)
     {
-        lock (_pids)
-            _pids.Add(pid);
+        if (StartTime(pid) is { } startTime)
+        {
+            lock (_pids)
+                _pids.Add((pid, startTime));
+        }
+    }
+
+    private static string? StartTime(int pid)
+    {
+        try
+        {
+            return ProcStat(pid)[19];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Starts a process that keeps running; it is killed on Dispose.</summary>
@@ -32,7 +51,8 @@ public sealed class ChildProcesses : IDisposable
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
-        Track(process.Id);
+        lock (_started)
+            _started.Add(process);
         return process;
     }
 
@@ -43,11 +63,18 @@ public sealed class ChildProcesses : IDisposable
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
-        Track(process.Id);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+            return (process.ExitCode, await output, await error);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
     }
 
     public Task<(int ExitCode, string Output, string Error)> RunChatdaemonAsync(params string[] args) => RunAsync(Chatdaemon, args);
@@ -157,23 +184,26 @@ public sealed class ChildProcesses : IDisposable
 
     public void Dispose()
     {
-        int[] pids;
-        lock (_pids)
-            pids = [.. _pids];
-        foreach (var pid in pids)
+        lock (_started)
         {
-            try
+            foreach (var process in _started)
             {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                process.WaitForExit(5000);
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(5000);
+                }
+
+                process.Dispose();
             }
-            catch (ArgumentException)
+        }
+
+        lock (_pids)
+        {
+            foreach (var (pid, startTime) in _pids)
             {
-                // already gone
-            }
-            catch (InvalidOperationException)
-            {
+                if (StartTime(pid) == startTime)
+                    Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGKILL);
             }
         }
 

@@ -87,6 +87,26 @@ public sealed class ClassicDaemonTests : IDisposable
         Assert.DoesNotContain(targets, t => t is not null && t.StartsWith("pipe:", StringComparison.Ordinal) && IsPipeToParent(t));
         Assert.Equal($"{pid}\n", ChildProcesses.ReadWithoutLocking(PidFile));
         Assert.Equal(new PidFileState(PidFileStatus.Running, pid), ChatDaemon.Daemon.PidFile.Probe(PidFile));
+        // The PID file descriptor is close-on-exec (fdinfo "flags" are octal open(2) flags; O_CLOEXEC is 02000000).
+        var pidFd = Directory.GetFiles($"/proc/{pid}/fd").Single(fd => new FileInfo(fd).LinkTarget == PidFile);
+        var flags = File.ReadAllLines($"/proc/{pid}/fdinfo/{Path.GetFileName(pidFd)}").Single(l => l.StartsWith("flags:"))[6..].Trim();
+        Assert.NotEqual(0, Convert.ToInt32(flags, 8) & 0x80000);
+    }
+
+    [Fact]
+    public async Task Detach_also_works_under_the_dotnet_muxer()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "chatdaemon.dll");
+        var muxer = Environment.ProcessPath!; // the test host runs under the same dotnet
+        Assert.Equal("dotnet", Path.GetFileNameWithoutExtension(muxer));
+
+        var (code, _, error) = await _children.RunAsync(muxer, [dll, .. DaemonArguments()]);
+
+        Assert.True(code == 0, error);
+        var pid = int.Parse(ChildProcesses.ReadWithoutLocking(PidFile)!.Trim());
+        _children.Track(pid);
+        Assert.Equal([muxer, dll, .. DaemonArguments()], DaemonControl.ReadCommandLine(pid));
+        Assert.Contains($"* {Motd}", await GreetingAsync(_port));
     }
 
     // The parent's stdout/stderr pipes: any pipe of the daemon that some other process also holds
@@ -258,6 +278,30 @@ public sealed class ClassicDaemonTests : IDisposable
         Assert.Contains($"daemon exited with status {code} before it was ready", error);
         Assert.Contains($"127.0.0.1:{_port}", error);
         Assert.NotEqual(PidFileStatus.Running, ChatDaemon.Daemon.PidFile.Probe(PidFile).Status);
+    }
+
+    [Fact]
+    public async Task A_daemon_not_ready_within_the_timeout_is_stopped_and_reported()
+    {
+        // No .NET process starts in 10 ms, so the parent gives up every time.
+        var (code, error, _) = await StartDaemonAsync([.. DaemonArguments(), "--timeout", "0.01"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("was not ready within 0.01 s; stopping it", error);
+        await WaitUntilAsync(() => !Directory.EnumerateDirectories("/proc").Any(process => CommandLineMentions(process, PidFile)));
+        Assert.NotEqual(PidFileStatus.Running, ChatDaemon.Daemon.PidFile.Probe(PidFile).Status);
+    }
+
+    private static bool CommandLineMentions(string process, string text)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(process, "cmdline")).Contains(text) && ChildProcesses.IsAlive(int.Parse(Path.GetFileName(process)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)

@@ -111,7 +111,7 @@ public sealed class DaemonControlTests : IDisposable
     [Fact]
     public async Task Stop_never_signals_the_pid_of_a_stale_file()
     {
-        using var bystander = _children.Start("/bin/sleep", "300");
+        var bystander = _children.Start("/bin/sleep", "300");
         await File.WriteAllTextAsync(_children.PidFile, $"{bystander.Id}\n");
 
         var (code, output, _) = await RunVerbAsync("stop");

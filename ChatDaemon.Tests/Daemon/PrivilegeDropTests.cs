@@ -48,7 +48,7 @@ public sealed class PrivilegeDropTests : IDisposable
     [Fact]
     public async Task Running_as_root_without_user_logs_a_warning()
     {
-        using var daemon = _children.Start(ChildProcesses.Chatdaemon, "--listen", $"chat=127.0.0.1:{_port}");
+        var daemon = _children.Start(ChildProcesses.Chatdaemon, "--listen", $"chat=127.0.0.1:{_port}");
         var warned = false;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!warned && DateTime.UtcNow < deadline && await daemon.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
@@ -58,4 +58,37 @@ public sealed class PrivilegeDropTests : IDisposable
     }
 
     public void Dispose() => _children.Dispose();
+}
+
+public class PrivilegeDropResolutionTests
+{
+    [Fact]
+    public void A_user_name_resolves_to_its_uid_and_primary_group()
+    {
+        var (name, uid, gid) = PrivilegeDrop.ResolveUser("nobody");
+
+        Assert.Equal("nobody", name);
+        Assert.Equal(EtcPasswd.Field("nobody", 2), uid.ToString());
+        Assert.Equal(EtcPasswd.Field("nobody", 3), gid.ToString());
+    }
+
+    [Fact]
+    public void A_numeric_user_without_passwd_entry_is_taken_as_uid_and_gid()
+    {
+        Assert.Equal(("4242", 4242u, 4242u), PrivilegeDrop.ResolveUser("4242"));
+    }
+
+    [Fact]
+    public void An_unknown_user_or_group_is_a_configuration_error()
+    {
+        Assert.Equal(DaemonExitCode.Config, Assert.Throws<DaemonStartupException>(() => PrivilegeDrop.ResolveUser("no-such-user-here")).ExitCode);
+        Assert.Equal(DaemonExitCode.Config, Assert.Throws<DaemonStartupException>(() => PrivilegeDrop.ResolveGroup("no-such-group-here")).ExitCode);
+    }
+
+    /// <summary>/etc/passwd read directly, to check getpwnam_r against another source.</summary>
+    private static class EtcPasswd
+    {
+        public static string Field(string user, int index) =>
+            File.ReadLines("/etc/passwd").Select(line => line.Split(':')).Single(fields => fields[0] == user)[index];
+    }
 }

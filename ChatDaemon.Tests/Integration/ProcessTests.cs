@@ -54,6 +54,36 @@ public sealed class ProcessTests
         Assert.Contains("/nonexistent/chatdaemon.json does not exist", stderr);
     }
 
+    [Fact]
+    public async Task A_configuration_file_the_user_may_not_read_is_reported_as_such()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"chatdaemon-private-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            string file = Path.Combine(dir, "chatdaemon.json");
+            await File.WriteAllTextAsync(file, "{}");
+
+            // As nobody (setpriv(1)), the root-only directory cannot be searched.
+            var info = new System.Diagnostics.ProcessStartInfo("setpriv")
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                ArgumentList = { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", DaemonProcess.DaemonDll, "check-config", "--config", file },
+            };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            string stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(Timeout);
+
+            Assert.Equal(78, process.ExitCode);
+            Assert.Contains($"configuration file {file} cannot be read: permission denied", stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Theory]
     [InlineData("--listen", "gopher=127.0.0.1:70")]
     [InlineData("--bogus")]

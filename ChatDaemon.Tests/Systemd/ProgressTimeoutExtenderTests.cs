@@ -1,3 +1,4 @@
+using ChatDaemon.Tests.TestSupport;
 using ChatDaemon.Systemd;
 using Xunit;
 

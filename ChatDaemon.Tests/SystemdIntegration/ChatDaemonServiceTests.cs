@@ -184,6 +184,45 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     }
 
     [SystemdFact]
+    public async Task A_unix_stream_socket_is_adopted_like_a_tcp_one()
+    {
+        await _units.ExtendChatSocketAsync("ListenStream=/run/chatdaemon-test-chat.sock");
+
+        using LineClient overUnix = await LineClient.ConnectUnixAsync(_units.HostPathOf("/run/chatdaemon-test-chat.sock"));
+        await overUnix.WaitForLineAsync(line => line.StartsWith("* you are "));
+        using LineClient overTcp = await ConnectChatAsync();
+        await overUnix.SendAsync("from the unix socket");
+        await overTcp.WaitForLineAsync(line => line.EndsWith("> from the unix socket"));
+    }
+
+    [SystemdFact]
+    public async Task An_unknown_descriptor_name_fails_the_start_with_the_reason_in_status_and_journal()
+    {
+        await _units.ExtendChatSocketAsync("FileDescriptorName=bogus");
+
+        using (LineClient client = await LineClient.ConnectAsync(_units.ChatPort))
+        {
+            // Closed or reset with the listening socket when the service gives up: nobody greets.
+            string? greeting;
+            try
+            {
+                greeting = await client.ReadLineAsync();
+            }
+            catch (IOException)
+            {
+                greeting = null;
+            }
+
+            Assert.Null(greeting);
+        }
+
+        Assert.Equal("78", await _units.WaitForPropertyAsync("ExecMainStatus", value => value == "78")); // EX_CONFIG
+        Assert.Equal("22", await _units.ShowAsync("StatusErrno")); // EINVAL, from ERRNO=
+        CommandResult journal = await container.ExecAsync("journalctl", "-u", ChatDaemonUnits.Service, "--no-pager", "-o", "cat");
+        Assert.Contains("named 'bogus'; set FileDescriptorName=chat or FileDescriptorName=echo", journal.Output);
+    }
+
+    [SystemdFact]
     public async Task The_journal_has_the_daemon_lines_with_their_priorities_and_identifier()
     {
         using (await ConnectChatAsync())

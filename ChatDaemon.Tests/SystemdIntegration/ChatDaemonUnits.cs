@@ -29,8 +29,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         (await container.ExecAsync("rm", "-f", ServiceDropIn)).EnsureSuccess();
         ChatPort = FreeTcpPort();
         EchoPort = FreeTcpPort();
-        await container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/test.conf",
-            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{ChatPort}\n");
+        await WriteChatSocketDropInAsync(string.Empty);
         await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/test.conf",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
         await WriteConfigAsync(File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")));
@@ -38,6 +37,24 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         (await container.ExecAsync("systemctl", "reset-failed", Service)).ExitCode.ToString(); // not failed is fine
         (await container.ExecAsync("systemctl", "restart", ChatSocket, EchoSocket)).EnsureSuccess();
     }
+
+    /// <summary>
+    /// Adds [Socket] settings to chatdaemon.socket for one test (e.g. a second ListenStream=, another
+    /// FileDescriptorName=) and restarts it; removed by the next reset.
+    /// </summary>
+    public async Task ExtendChatSocketAsync(string socketSection)
+    {
+        await WriteChatSocketDropInAsync(socketSection);
+        (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
+        (await container.ExecAsync("systemctl", "restart", ChatSocket)).EnsureSuccess();
+    }
+
+    private Task WriteChatSocketDropInAsync(string extra) =>
+        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/test.conf",
+            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{ChatPort}\n{extra}\n");
+
+    /// <summary>A path inside the container as the host sees it (through the container's root).</summary>
+    public string HostPathOf(string containerPath) => $"/proc/{container.SystemdPid}/root{containerPath}";
 
     /// <summary>Overrides [Service] settings for one test (e.g. a short WatchdogSec=); removed by the next reset.</summary>
     public async Task OverrideServiceAsync(string serviceSection)

@@ -29,6 +29,14 @@ internal sealed class LineClient : IDisposable
         return new LineClient(client);
     }
 
+    public static async Task<LineClient> ConnectUnixAsync(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var cts = new CancellationTokenSource(DefaultTimeout);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cts.Token);
+        return new LineClient(new TcpClient { Client = socket });
+    }
+
     public async Task SendAsync(string line) => await _stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
     /// <summary>The next line, or null when the server closed the connection.</summary>

@@ -42,7 +42,7 @@ public sealed class SystemdContainer : IAsyncLifetime
         _stateDirectory = Directory.CreateTempSubdirectory("chatdaemon-systemd-").FullName;
         var clock = Stopwatch.StartNew();
         _bootScript = new ChildProcess("/bin/bash",
-            [Path.Combine(RepositoryRoot, "ChatDaemon.Tests", "SystemdIntegration", "boot-systemd.sh"), _stateDirectory]);
+            [Path.Combine(RepositoryRoot, "ChatDaemon.Tests", "SystemdIntegration", "boot-systemd.sh"), _stateDirectory, RepositoryRoot]);
         SystemdPid = await FindSystemdPidAsync();
         await WaitForManagerBusAsync();
 
@@ -257,7 +257,12 @@ public sealed class SystemdContainer : IAsyncLifetime
             _diagnostics.OnMessage(new DiagnosticMessage("boot script did not exit; killing it"));
         }
 
-        _bootScript!.Dispose();
+        if (_bootScript!.StandardError.Contains("could not remove"))
+        {
+            _diagnostics.OnMessage(new DiagnosticMessage("systemd container left cgroups behind:\n" + _bootScript.StandardError));
+        }
+
+        _bootScript.Dispose();
         SystemdPid = 0;
         if (_stateDirectory is not null)
         {

@@ -24,6 +24,21 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
     }
 
     [SystemdFact]
+    public async Task What_the_container_writes_stays_in_the_container()
+    {
+        string marker = $"chatdaemon-container-marker-{Guid.NewGuid():N}";
+        string[] paths = [$"/etc/{marker}", $"/dev/{marker}", $"/dev/shm/{marker}", $"/tmp/{marker}", $"/run/{marker}"];
+
+        foreach (string path in paths)
+        {
+            (await container.ExecAsync("touch", path)).EnsureSuccess();
+            Assert.Equal(0, (await container.ExecAsync("test", "-e", path)).ExitCode);
+        }
+
+        Assert.All(paths, path => Assert.False(File.Exists(path), $"{path} leaked to the host"));
+    }
+
+    [SystemdFact]
     public async Task Deploy_units_pass_systemd_analyze_verify()
     {
         await container.InstallChatDaemonAsync();

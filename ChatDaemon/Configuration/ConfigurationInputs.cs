@@ -11,6 +11,9 @@ public sealed record ConfigurationInputs(
     IReadOnlyList<string> ListenOverrides,
     IReadOnlyList<string> CommandLineKeys)
 {
+    /// <summary>Defaults that depend on how the process runs (e.g. detached), below the file and everything after it.</summary>
+    public IReadOnlyDictionary<string, string?> RunDefaults { get; init; } = new Dictionary<string, string?>();
+
     public const string DefaultConfigFile = "/etc/chatdaemon/chatdaemon.json";
 
     public const string EnvironmentPrefix = "CHATDAEMON_";

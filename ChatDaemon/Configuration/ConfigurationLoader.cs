@@ -11,13 +11,16 @@ public static class ConfigurationLoader
 {
     public static Dictionary<string, string?> Load(ConfigurationInputs inputs)
     {
-        var builder = new ConfigurationBuilder().AddInMemoryCollection(BuiltInDefaults);
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(BuiltInDefaults).AddInMemoryCollection(inputs.RunDefaults);
         string file = Path.GetFullPath(inputs.ConfigFile);
         if (inputs.ConfigFileRequired || File.Exists(file))
         {
             if (!File.Exists(file))
             {
-                throw new ConfigurationLoadException($"configuration file {file} does not exist");
+                // File.Exists is also false when a directory on the way may not be searched.
+                throw new ConfigurationLoadException(IsDeniedAccess(file)
+                    ? $"configuration file {file} cannot be read: permission denied"
+                    : $"configuration file {file} does not exist");
             }
 
             // No reloadOnChange: a file watcher on the content root costs over a second at start
@@ -75,6 +78,23 @@ public static class ConfigurationLoader
         // (a background service that crashed stops the host) still get through.
         ["Logging:MinimumLevel:Override:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
+
+    private static bool IsDeniedAccess(string file)
+    {
+        try
+        {
+            using var _ = File.OpenRead(file);
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false; // not found and the like
+        }
+    }
 
     private static string Describe(Exception ex, string file)
     {

@@ -21,7 +21,7 @@ public static class ControlSocketClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ControlReply(false, false, $"no answer from {path} within {timeout.TotalSeconds:0.#} s");
+            return new ControlReply(false, false, $"no answer from {path} within {timeout.TotalSeconds:0.##} s");
         }
 
         try
@@ -51,7 +51,7 @@ public static class ControlSocketClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ControlReply(false, false, $"no answer from {path} within {timeout.TotalSeconds:0.#} s");
+            return new ControlReply(false, false, $"no answer from {path} within {timeout.TotalSeconds:0.##} s");
         }
     }
 }

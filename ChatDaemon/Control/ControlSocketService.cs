@@ -229,8 +229,9 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             };
             await ReplyAsync(client, answer);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // A client that vanished, timed out, or a status source that failed: never the daemon's problem.
             DaemonLog.ControlClientFailed(_logger, e);
         }
         finally
@@ -250,6 +251,12 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             return ControlProtocol.Error("daemon is stopping");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The contract reports rejections as outcomes; an exception is a bug, but the client still gets an answer.
+            DaemonLog.ControlReloadRejected(_logger, e.Message);
+            return ControlProtocol.Error($"reload failed: {e.Message}");
         }
 
         if (outcome.Applied)

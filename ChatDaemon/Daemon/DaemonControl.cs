@@ -86,7 +86,7 @@ public static class DaemonControl
         using var guard = await GuardLock.AcquireAsync(pidFile, timeout);
         if (guard is null)
         {
-            error.WriteLine($"chatdaemon: another control command holds {GuardLock.PathFor(pidFile)} for more than {timeout.TotalSeconds:0.#} s");
+            error.WriteLine($"chatdaemon: another control command holds {GuardLock.PathFor(pidFile)} for more than {timeout.TotalSeconds:0.##} s");
             return DaemonExitCode.Failure;
         }
 
@@ -136,7 +136,7 @@ public static class DaemonControl
             {
                 if (deadline.Elapsed >= timeout)
                 {
-                    error.WriteLine($"chatdaemon: pid {pid} did not stop within {timeout.TotalSeconds:0.#} s");
+                    error.WriteLine($"chatdaemon: pid {pid} did not stop within {timeout.TotalSeconds:0.##} s");
                     return DaemonExitCode.Failure;
                 }
 

@@ -29,6 +29,9 @@ public static class DaemonExitCode
     /// <summary>sysexits.h EX_OSERR: a system call needed to become a daemon failed.</summary>
     public const int OsError = ExitCodes.OsError;
 
+    /// <summary>sysexits.h EX_TEMPFAIL: try again (the PID file was being replaced concurrently).</summary>
+    public const int TemporaryFailure = ExitCodes.TempFail;
+
     /// <summary>sysexits.h EX_NOPERM: not allowed (e.g. --user without being root, root could be regained).</summary>
     public const int NoPermission = ExitCodes.NoPermission;
 

@@ -58,6 +58,12 @@ public static class DaemonLauncher
             var report = ReceiveReportAsync(socket, timeout.Token);
             var exited = child.WaitForExitAsync(timeout.Token);
             await Task.WhenAny(report, exited);
+            if (!report.IsCompleted && exited.IsCompletedSuccessfully)
+            {
+                // A child reports its error and then exits: the datagram is already queued, but the
+                // exit may have been noticed first.
+                await Task.WhenAny(report, Task.Delay(TimeSpan.FromMilliseconds(200)));
+            }
 
             if (report.IsCompletedSuccessfully)
             {
@@ -85,7 +91,7 @@ public static class DaemonLauncher
                 return code == 0 ? DaemonExitCode.Failure : code;
             }
 
-            error.WriteLine($"chatdaemon: daemon (pid {child.Id}) was not ready within {commandLine.Timeout.TotalSeconds:0.#} s; stopping it");
+            error.WriteLine($"chatdaemon: daemon (pid {child.Id}) was not ready within {commandLine.Timeout.TotalSeconds:0.##} s; stopping it");
             foreach (var line in output.Lines)
                 error.WriteLine(line);
             LibC.kill(child.Id, LibC.SIGTERM);

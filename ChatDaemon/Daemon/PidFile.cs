@@ -67,6 +67,8 @@ public sealed class PidFile : IDisposable
             if (mine is null || named is null || !mine.Value.SameFileAs(named.Value) || mine.Value.LinkCount == 0)
             {
                 LibC.close(fd);
+                if (DateTime.UtcNow >= deadline)
+                    throw new DaemonStartupException($"PID file {path} keeps being replaced while it is locked", DaemonExitCode.TemporaryFailure);
                 continue;
             }
 

@@ -22,7 +22,6 @@ public static class ServerHost
 
     /// <summary>
     /// The host for <paramref name="inputs"/>, serving the configuration <paramref name="snapshot"/> already read from them.
-    /// <paramref name="configure"/> lets the caller (and tests) add or replace services.
     /// </summary>
     public static HostApplicationBuilder CreateBuilder(ConfigurationInputs inputs, IDictionary<string, string?> snapshot)
     {
@@ -35,6 +34,21 @@ public static class ServerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        AddConfiguration(builder, inputs, snapshot);
+
+        // Serilog: journald's native protocol under systemd, stderr otherwise, syslog when configured.
+        // Throws OptionsValidationException for a bad Logging section (exit 78).
+        builder.Logging.AddChatDaemonLogging(builder.Configuration, SystemdEnvironment.IsSystemdService());
+        builder.Services.AddCheckedOptions<ChatDaemonLoggingOptions, ChatDaemonLoggingOptionsValidator>(builder.Configuration, ChatDaemonLoggingOptions.SectionName);
+
+        AddServer(builder.Services);
+        AddServiceManager(builder.Services);
+        AddLifecycle(builder.Services);
+        return builder;
+    }
+
+    private static void AddConfiguration(HostApplicationBuilder builder, ConfigurationInputs inputs, IDictionary<string, string?> snapshot)
+    {
         var source = new SnapshotConfigurationSource(snapshot);
         builder.Configuration.Sources.Clear();
         ((IConfigurationBuilder)builder.Configuration).Add(source);
@@ -44,6 +58,7 @@ public static class ServerHost
         services.AddSingleton(source.Provider);
         services.AddSingleton(TimeProvider.System);
         services.AddServerOptions(builder.Configuration);
+        services.AddSingleton<IConfigurationReloader, ConfigurationReloader>();
         services.Configure<HostOptions>(o =>
         {
             // The server bounds its own drain (Shutdown:DrainTimeoutSeconds, at most an hour); this only backs it up.
@@ -51,25 +66,18 @@ public static class ServerHost
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+    }
 
-        // Serilog: journald's native protocol under systemd, stderr otherwise, syslog when configured.
-        // Throws OptionsValidationException for a bad Logging section (exit 78).
-        builder.Logging.AddChatDaemonLogging(builder.Configuration, SystemdEnvironment.IsSystemdService());
-        services.AddCheckedOptions<ChatDaemonLoggingOptions, ChatDaemonLoggingOptionsValidator>(builder.Configuration, ChatDaemonLoggingOptions.SectionName);
-
-        // Transport: Kestrel's sockets without HTTP. Zero-byte reads keep idle connections buffer-free.
+    /// <summary>Listeners on Kestrel's socket transport (no HTTP), admission, and the chat and echo protocols.</summary>
+    private static void AddServer(IServiceCollection services)
+    {
+        // Zero-byte reads keep idle connections free of buffers.
         services.Configure<SocketTransportOptions>(o =>
         {
             o.WaitForDataBeforeAllocatingBuffer = true;
             o.NoDelay = true;
         });
         services.AddSingleton<IConnectionListenerFactory, SocketTransportFactory>();
-        // Under systemd: sd_notify, the passed sockets (replacing the configured listeners), the
-        // health-gated watchdog and SystemdLifetime; elsewhere a disabled notifier and no sockets.
-        services.AddSystemd();
-        services.AddSingleton<IInheritedListeners, ServiceManagerListeners>();
-        services.AddSingleton<IWatchdogProbe, AcceptLoopProbe>();
-        services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();
         services.AddSingleton<ListenerSet>();
         services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ListenerSet>());
         services.AddSingleton<ConnectionAdmission>();
@@ -79,20 +87,31 @@ public static class ServerHost
         services.AddSingleton<ChatLimitLog>();
         services.AddKeyedSingleton<IConnectionHandler, ChatConnectionHandler>(ListenerProtocol.Chat);
         services.AddKeyedSingleton<IConnectionHandler, EchoConnectionHandler>(ListenerProtocol.Echo);
+    }
 
-        services.AddSingleton<IConfigurationReloader, ConfigurationReloader>();
-
+    /// <summary>
+    /// Under systemd: sd_notify, the passed sockets (replacing the configured listeners), the
+    /// health-gated watchdog and SystemdLifetime; elsewhere a disabled notifier and no sockets.
+    /// </summary>
+    private static void AddServiceManager(IServiceCollection services)
+    {
+        services.AddSystemd();
+        services.AddSingleton<IInheritedListeners, ServiceManagerListeners>();
+        services.AddSingleton<IWatchdogProbe, AcceptLoopProbe>();
+        services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();
         services.AddSingleton<ServiceStatusReporter>();
         services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddSingleton<ChatDaemon.Control.IControlStatusSource>(sp => sp.GetRequiredService<ServiceStatusReporter>());
+    }
 
-        // Hosted services stop in reverse order: the server drains first, while the others still run.
+    /// <summary>Hosted services, in start order; they stop in reverse, so the server drains first while the others still run.</summary>
+    private static void AddLifecycle(IServiceCollection services)
+    {
         services.AddHostedService<LifecycleReporter>();
         services.AddHostedService<SignalHandlers>();
         services.AddHostedService(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddHostedService<DrainTimeoutExtender>();
         services.AddSingleton<ConnectionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionServer>());
-        return builder;
     }
 }

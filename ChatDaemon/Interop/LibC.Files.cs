@@ -23,11 +23,9 @@ public static unsafe partial class LibC
     public const int LOCK_NB = 4;
     public const int LOCK_UN = 8;
 
-
     public const int AT_EMPTY_PATH = 0x1000;
     public const uint STATX_BASIC_STATS = 0x7ff;
     public const int S_IFREG = 0x8000;
-
 
     /// <summary>
     /// struct statx from linux/stat.h, for statx() (LibC.FileStatus.cs): the same layout on every

@@ -1,4 +1,4 @@
-namespace ChatDaemon.Tests.Systemd;
+namespace ChatDaemon.Tests.TestSupport;
 
 /// <summary>
 /// A TimeProvider whose time only moves when the test says so; timers (PeriodicTimer, Task.Delay) fire
