@@ -130,7 +130,9 @@ chat_labels = sorted(set(labels("chat", "chatdaemon")) | set(labels("chat", "nca
 if chat_labels:
     w("## 2. Chat fan-out (one room, 4 senders, W messages in flight each, observer-acknowledged)\n")
     w("Deliveries/s counts every relayed message line received by every connection; latency is send → receipt "
-      "at the observer connection.\n")
+      "at the observer connection. `ncat --chat` runs only up to 100 connections, where it still works (issue 6; "
+      "it also crashes when clients connect quickly, so its clients connect one at a time). The 10,000-connection "
+      "rows are single runs: filling the room takes minutes (see the analysis).\n")
     w("| connections, window | ChatDaemon deliveries/s | ncat --chat deliveries/s | ratio | ChatDaemon p50 / p99 / p99.9 | ncat p50 / p99 / p99.9 |")
     w("|---|---|---|---|---|---|")
     for l in chat_labels:
@@ -171,6 +173,8 @@ if chat_labels:
 idle = [r for r in rows if r.get("scenario") == "idle"]
 if idle:
     w("## 3. Idle connections (spread over source addresses 127.0.0.2 and up; each greeted where the server greets)\n")
+    w("The count is capped below this machine's hard descriptor limit (see \"Conditions of this run\"). ChatDaemon's "
+      "clients are greeted in the lobby, then each joins one of 256 rooms; Redis does not greet.\n")
     w("| server | connections held | RSS before | RSS after | growth per connection | echo p50 / p99 / p99.9 of one active client |")
     w("|---|---|---|---|---|---|")
     for r in idle:
