@@ -303,6 +303,9 @@ vout = ["## Verdicts\n", "| target | verdict | measured |", "|---|---|---|"]
 for t, v, m in verdicts:
     vout.append(f"| {t} | **{v}** | {m} |")
 vout.append("")
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "VERDICT-NOTES.md")
+if os.path.exists(notes) and "smoke" not in os.path.basename(raw_path):
+    vout.append(open(notes).read())
 out[3:3] = vout
 
 fails = [r for r in rows if r.get("failed")]
