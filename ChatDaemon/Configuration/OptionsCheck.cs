@@ -7,7 +7,7 @@ namespace ChatDaemon.Configuration;
 /// The startup validation of <typeparamref name="TOptions"/>, runnable against a configuration
 /// that is not live yet: a reload and <c>check-config</c> apply exactly the rules startup applies.
 /// </summary>
-internal sealed class OptionsCheck<TOptions>(string? section, IEnumerable<IValidateOptions<TOptions>> validators) : IOptionsCheck
+internal sealed class OptionsCheck<TOptions>(string? section, Action<IConfiguration, TOptions> bind, IEnumerable<IValidateOptions<TOptions>> validators) : IOptionsCheck
     where TOptions : class, new()
 {
     public IEnumerable<string> Check(IConfiguration candidate)
@@ -15,7 +15,7 @@ internal sealed class OptionsCheck<TOptions>(string? section, IEnumerable<IValid
         var options = new TOptions();
         try
         {
-            (section is null ? candidate : candidate.GetSection(section)).Bind(options);
+            bind(section is null ? candidate : candidate.GetSection(section), options);
         }
         catch (InvalidOperationException ex)
         {

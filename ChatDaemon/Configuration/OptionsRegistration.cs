@@ -8,18 +8,24 @@ namespace ChatDaemon.Configuration;
 public static class OptionsRegistration
 {
     /// <summary>
-    /// Registers <typeparamref name="TOptions"/> bound to <paramref name="section"/> (null: the root),
-    /// validated at startup by <typeparamref name="TValidator"/> and checkable on candidate configurations.
+    /// Registers <typeparamref name="TOptions"/> bound to <paramref name="section"/> (null: the root) by
+    /// <paramref name="bind"/>, validated at startup by <typeparamref name="TValidator"/> and checkable on
+    /// candidate configurations. <paramref name="bind"/> is written at the call site with the concrete type
+    /// (<c>(c, o) =&gt; c.Bind(o)</c>) so the configuration binding generator replaces reflection there.
     /// </summary>
-    public static IServiceCollection AddCheckedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string? section)
+    public static IServiceCollection AddCheckedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string? section, Action<IConfiguration, TOptions> bind)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>
     {
+        var source = section is null ? configuration : configuration.GetSection(section);
         services.AddOptions<TOptions>()
-            .Bind(section is null ? configuration : configuration.GetSection(section))
+            .Configure(options => bind(source, options))
             .ValidateOnStart();
+
+        // What Bind() would register: a reload of the configuration rebuilds the options.
+        services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(source));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
-        services.AddSingleton<IOptionsCheck>(sp => new OptionsCheck<TOptions>(section, sp.GetServices<IValidateOptions<TOptions>>()));
+        services.AddSingleton<IOptionsCheck>(sp => new OptionsCheck<TOptions>(section, bind, sp.GetServices<IValidateOptions<TOptions>>()));
         services.TryAddSingleton<ConfigurationValidator>();
         return services;
     }
@@ -27,10 +33,10 @@ public static class OptionsRegistration
     /// <summary>The options of the server itself: listeners, chat, limits, shutdown.</summary>
     public static IServiceCollection AddServerOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCheckedOptions<ListenOptions, ListenOptionsValidator>(configuration, null);
-        services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(configuration, "Chat");
-        services.AddCheckedOptions<LimitsOptions, LimitsOptionsValidator>(configuration, "Limits");
-        services.AddCheckedOptions<ShutdownOptions, ShutdownOptionsValidator>(configuration, "Shutdown");
+        services.AddCheckedOptions<ListenOptions, ListenOptionsValidator>(configuration, null, static (c, o) => c.Bind(o));
+        services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(configuration, "Chat", static (c, o) => c.Bind(o));
+        services.AddCheckedOptions<LimitsOptions, LimitsOptionsValidator>(configuration, "Limits", static (c, o) => c.Bind(o));
+        services.AddCheckedOptions<ShutdownOptions, ShutdownOptionsValidator>(configuration, "Shutdown", static (c, o) => c.Bind(o));
         return services;
     }
 }
