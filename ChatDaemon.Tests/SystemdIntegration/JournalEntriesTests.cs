@@ -58,7 +58,7 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
         Assert.Equal("chatdaemon", lineTooLong["SYSLOG_IDENTIFIER"]);
         Assert.Equal("3", lineTooLong["SYSLOG_FACILITY"]);
         Assert.Equal("4096", lineTooLong["MAX_LINE_BYTES"]);
-        Assert.StartsWith("ChatDaemon.", lineTooLong["LOGGER"]);
+        Assert.Equal("ChatDaemon.Chat.ChatSession", lineTooLong["LOGGER"]);
         JournalRecord rejected = Assert.Single(warnings, e => e["EVENT_NAME"] == "ReloadRejected");
         Assert.Equal("3", rejected["PRIORITY"]);
         Assert.Equal("702", rejected["EVENT_ID"]);
@@ -96,6 +96,11 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
 
         // One connection: everything logged while serving it, and only that.
         List<JournalRecord> byConnection = await QueryAsync("-u", ChatDaemonUnits.Service, $"CONNECTION_ID={aliceConnection}", thisRun);
+        foreach (JournalRecord e in byConnection)
+        {
+            output.WriteLine($"CONNECTION_ID={aliceConnection}: {e["EVENT_NAME"]} NICK={e["NICK"]} REMOTE_END_POINT={e["REMOTE_END_POINT"]} {e["MESSAGE"]}");
+        }
+
         Assert.Contains(byConnection, e => e["EVENT_NAME"] == "LineTooLong" && e["NICK"] == "alice");
         Assert.Contains(byConnection, e => e["EVENT_NAME"] == "NickChanged" && e["NICK"] == "alice");
         Assert.All(byConnection, e => Assert.Equal(aliceEndPoint, e["REMOTE_END_POINT"]));
