@@ -36,8 +36,6 @@ internal sealed class JournalRecord(JsonElement entry)
         }
     }
 
-    public bool Has(string field) => entry.TryGetProperty(field, out _);
-
     public override string ToString()
     {
         string text = entry.GetRawText();
