@@ -1,4 +1,5 @@
 using ChatDaemon.Tests.Systemd;
+using ChatDaemon.Tests.SystemdIntegration;
 
 namespace ChatDaemon.Tests;
 
@@ -11,12 +12,13 @@ internal static class TestProcessEntryPoint
     public static async Task<int> Main(string[] args) => args switch
     {
         [ActivatedEchoHost.Mode, ..] => await ActivatedEchoHost.RunAsync(args[1..]),
+        [JournalProbe.Mode, ..] => JournalProbe.Run(args[1..]),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine($"usage: dotnet exec ChatDaemon.Tests.dll {ActivatedEchoHost.Mode}");
+        Console.Error.WriteLine($"usage: dotnet exec ChatDaemon.Tests.dll {ActivatedEchoHost.Mode}|{JournalProbe.Mode} ...");
         return 64; // EX_USAGE, sysexits(3)
     }
 }

@@ -21,6 +21,14 @@ internal sealed class LineClient : IDisposable
 
     public List<string> Received { get; } = [];
 
+    /// <summary>
+    /// This end of a TCP connection as an IPv4 server sees it (its remote end point): the client's
+    /// dual-mode socket reports an IPv4-mapped IPv6 address, the server's IPv4 socket the plain one.
+    /// </summary>
+    public IPEndPoint LocalEndPoint => _client.Client.LocalEndPoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+        ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port)
+        : (IPEndPoint)_client.Client.LocalEndPoint!;
+
     public static async Task<LineClient> ConnectAsync(int port)
     {
         var client = new TcpClient();
