@@ -62,6 +62,18 @@ public sealed class ControlSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejection_reason_longer_than_one_read_arrives_whole()
+    {
+        await StartServiceAsync();
+        string reason = "Listen: 'chat=" + new string('a', 20_000) + "': expected HOST:PORT";
+        _reloader.Next = ReloadOutcome.Rejected(reason);
+
+        var reply = await ControlSocketClient.SendAsync(SocketPath, "reload", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new ControlReply(true, false, reason), reply);
+    }
+
+    [Fact]
     public async Task The_answer_waits_for_the_reload_to_finish()
     {
         await StartServiceAsync();

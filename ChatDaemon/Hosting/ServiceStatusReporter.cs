@@ -19,6 +19,11 @@ internal sealed class ServiceStatusReporter(
     ConnectionServer server,
     TimeProvider time) : BackgroundService, IReloadObserver, IControlStatusSource
 {
+    // systemd 252 ignores a notification of 4096 bytes or more (NOTIFY_BUFFER_MAX, "Received notify
+    // message exceeded maximum size"), and READY=1 travels with the status after a reload: a reason that
+    // quotes a long bad value must not make systemd miss READY=1 and leave the unit "reloading".
+    internal const int MaxReasonLength = 512;
+
     private volatile string? _reloadRejection;
     private string _lastStatus = "";
 
@@ -43,10 +48,13 @@ internal sealed class ServiceStatusReporter(
 
     public void OnReloaded(ReloadOutcome outcome)
     {
-        _reloadRejection = outcome.Applied ? null : outcome.Error;
+        _reloadRejection = outcome.Applied ? null : Shorten(outcome.Error ?? "rejected");
         _lastStatus = StatusText();
         notifier.Notify(ServiceState.Ready, ServiceState.Status(_lastStatus));
     }
+
+    private static string Shorten(string reason) =>
+        reason.Length <= MaxReasonLength ? reason : string.Concat(reason.AsSpan(0, MaxReasonLength), "… (see the log)");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
