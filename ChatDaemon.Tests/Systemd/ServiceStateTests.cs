@@ -12,6 +12,15 @@ public sealed class ServiceStateTests
     }
 
     [Fact]
+    public void A_status_too_long_for_systemd_is_shortened_so_the_notification_is_not_dropped()
+    {
+        string sent = ServiceState.Status(new string('é', 100_000)).ToString();
+        Assert.StartsWith("STATUS=éé", sent);
+        Assert.EndsWith("…", sent);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(sent) < 4096 - 64, "room is left for READY=1 and other fields");
+    }
+
+    [Fact]
     public void Reloading_carries_the_real_monotonic_clock_in_microseconds()
     {
         long before = Environment.TickCount64 * 1000;

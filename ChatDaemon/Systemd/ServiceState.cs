@@ -40,8 +40,20 @@ public readonly struct ServiceState : IEquatable<ServiceState>
     public static ServiceState Status(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new("STATUS=" + text.ReplaceLineEndings(" "));
+
+        // systemd 252 drops a whole notification of 4096 bytes or more ("Received notify message
+        // exceeded maximum size"), and STATUS= often travels with READY=1: keep it well below that.
+        string line = text.ReplaceLineEndings(" ");
+        if (line.Length > MaxStatusLength)
+        {
+            line = string.Concat(line.AsSpan(0, MaxStatusLength - 1), "…");
+        }
+
+        return new("STATUS=" + line);
     }
+
+    /// <summary>Longest STATUS= text sent, in characters (at most 3 bytes each in UTF-8, so under 4096 bytes with room for other fields).</summary>
+    public const int MaxStatusLength = 1024;
 
     /// <summary>
     /// <c>EXTEND_TIMEOUT_USEC=</c>: asks for <paramref name="extension"/> more time from now for the
