@@ -136,7 +136,7 @@ public sealed class ChatSession : ProtocolSession
         _room = _hub.Join(State.Room, this);
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are {State.Nick} in room {_room.Name}"));
-        _room.Broadcast(ChatText.Notice($"{State.Nick} joined {_room.Name}"), this);
+        AnnounceMembership(_room, $"{State.Nick} joined {_room.Name}", _room.Members.Length);
         ChatLog.Joined(_logger, State.Nick, _room.Name);
     }
 
@@ -422,11 +422,11 @@ public sealed class ChatSession : ProtocolSession
         }
 
         _hub.Leave(old, this);
-        old.Broadcast(ChatText.Notice($"{Nick} left {old.Name}"), null);
+        AnnounceMembership(old, $"{Nick} left {old.Name}", old.Members.Length + 1);
         _room = _hub.Join(name, this);
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are now in {_room.Name} ({_room.Members.Length} here)"));
-        _room.Broadcast(ChatText.Notice($"{Nick} joined {_room.Name}"), this);
+        AnnounceMembership(_room, $"{Nick} joined {_room.Name}", _room.Members.Length);
         ChatLog.Joined(_logger, Nick, _room.Name);
     }
 
@@ -454,6 +454,19 @@ public sealed class ChatSession : ProtocolSession
 
     private void Send(byte[] line) => Deliver(line);
 
+    /// <summary>
+    /// Tells the other members of <paramref name="room"/> about a join or leave, unless the room, counted
+    /// with the one who comes or goes (<paramref name="size"/>), is too big to announce in.
+    /// </summary>
+    private void AnnounceMembership(ChatRoom room, string notice, int size)
+    {
+        int upTo = _settings.Chat.AnnounceMembershipUpTo;
+        if (upTo == 0 || size <= upTo)
+        {
+            room.Broadcast(ChatText.Notice(notice), this);
+        }
+    }
+
     /// <summary>Leaves the room (announcing it when <paramref name="leaveNotice"/> is not null) and gives up the nick; once.</summary>
     private void Depart(string? leaveNotice)
     {
@@ -468,7 +481,7 @@ public sealed class ChatSession : ProtocolSession
             _hub.Leave(room, this);
             if (leaveNotice is not null)
             {
-                room.Broadcast(ChatText.Notice($"{Nick} left {room.Name}{leaveNotice}"), null);
+                AnnounceMembership(room, $"{Nick} left {room.Name}{leaveNotice}", room.Members.Length + 1);
             }
         }
 

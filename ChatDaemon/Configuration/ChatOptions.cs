@@ -8,4 +8,11 @@ public sealed class ChatOptions
 
     /// <summary>The room a new client starts in.</summary>
     public string DefaultRoom { get; set; } = "lobby";
+
+    /// <summary>
+    /// Joins and leaves are announced in rooms of at most this many members; larger rooms stay quiet
+    /// about them (IRC servers call it "auditorium" mode), because announcing every arrival to every
+    /// member makes filling a room of N cost N²/2 notices. 0 (the default) always announces.
+    /// </summary>
+    public int AnnounceMembershipUpTo { get; set; }
 }

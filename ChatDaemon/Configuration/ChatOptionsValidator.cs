@@ -16,6 +16,11 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
             failures.Add($"Chat:DefaultRoom: '{options.DefaultRoom}' is not a valid room name ({RoomName.Rule})");
         }
 
+        if (options.AnnounceMembershipUpTo < 0)
+        {
+            failures.Add($"Chat:AnnounceMembershipUpTo: {options.AnnounceMembershipUpTo} must be 0 (always announce) or positive");
+        }
+
         if (options.Motd is null)
         {
             failures.Add("Chat:Motd: must be a string (empty for none)");
