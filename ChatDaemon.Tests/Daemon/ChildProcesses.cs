@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ChatDaemon.Tests.TestSupport;
 
 namespace ChatDaemon.Tests.Daemon;
 
@@ -47,10 +48,7 @@ public sealed class ChildProcesses : IDisposable
     /// <summary>Starts a process that keeps running; it is killed on Dispose.</summary>
     public Process Start(string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
+        var process = Process.Start(ChildProcess.RedirectedStartInfo(file, args))!;
         lock (_started)
             _started.Add(process);
         return process;
@@ -59,10 +57,7 @@ public sealed class ChildProcesses : IDisposable
     /// <summary>Runs a command to completion (bounded) and returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(ChildProcess.RedirectedStartInfo(file, args))!;
         try
         {
             var output = process.StandardOutput.ReadToEndAsync();
@@ -188,12 +183,7 @@ public sealed class ChildProcesses : IDisposable
         {
             foreach (var process in _started)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(5000);
-                }
-
+                ChildProcess.KillIfRunning(process);
                 process.Dispose();
             }
         }

@@ -1,16 +1,13 @@
-using System.Diagnostics;
-using System.Text;
+using ChatDaemon.Tests.TestSupport;
 
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>The real chatdaemon binary as a child process; killed on dispose if still running.</summary>
 public sealed class DaemonProcess : IDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
+    private readonly ChildProcess _process;
 
-    private DaemonProcess(Process process)
+    private DaemonProcess(ChildProcess process)
     {
         _process = process;
     }
@@ -20,52 +17,14 @@ public sealed class DaemonProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public string StandardOutput
-    {
-        get
-        {
-            lock (_stdout)
-            {
-                return _stdout.ToString();
-            }
-        }
-    }
+    public string StandardOutput => _process.StandardOutput;
 
-    public string StandardError
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    public string StandardError => _process.StandardError;
 
     public static DaemonProcess Start(params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(DaemonDll);
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment.Remove("NOTIFY_SOCKET");
-        info.Environment.Remove("LISTEN_FDS");
-        var daemon = new DaemonProcess(new Process { StartInfo = info });
-        daemon._process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (daemon._stdout) { daemon._stdout.AppendLine(e.Data); } } };
-        daemon._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (daemon._stderr) { daemon._stderr.AppendLine(e.Data); } } };
-        daemon._process.Start();
-        daemon._process.BeginOutputReadLine();
-        daemon._process.BeginErrorReadLine();
-        return daemon;
+        var dotnet = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet";
+        return new DaemonProcess(new ChildProcess(dotnet, [DaemonDll, .. args], unsetEnvironment: ["NOTIFY_SOCKET", "LISTEN_FDS"]));
     }
 
     /// <summary>Runs to completion and returns the exit code (fails the test after <paramref name="timeout"/>).</summary>
@@ -78,18 +37,18 @@ public sealed class DaemonProcess : IDisposable
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        int code;
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            code = await _process.WaitForExitAsync(timeout);
         }
         catch (OperationCanceledException)
         {
             throw new TimeoutException($"chatdaemon did not exit within {timeout}; stderr: {StandardError}");
         }
 
-        _process.WaitForExit(); // flushes the redirected output
-        return _process.ExitCode;
+        _process.WaitForOutputToEnd();
+        return code;
     }
 
     /// <summary>Waits for a line in the log output (stderr or stdout) matching <paramref name="pattern"/> and returns the match.</summary>
@@ -114,27 +73,7 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
-    public void Signal(int signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Signal(int signal) => _process.Signal(signal.ToString());
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started.
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _process.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ChatDaemon.Tests.TestSupport;
 using Xunit;
 
 namespace ChatDaemon.Tests.Systemd;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ChatDaemon.Tests.Systemd;
+using ChatDaemon.Tests.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;

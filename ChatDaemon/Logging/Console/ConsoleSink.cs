@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
@@ -17,8 +16,7 @@ internal sealed class ConsoleSink : ILogEventSink, IDisposable
     private readonly Stream _output;
     private readonly IConsoleLineFormatter _formatter;
     private readonly ISinkEvents _events;
-    private readonly Channel<LogEvent> _queue;
-    private readonly DropCounter _drops = new();
+    private readonly BoundedEventQueue _queue;
     private readonly Task _drain;
 
     public ConsoleSink(Stream output, IConsoleLineFormatter formatter, ISinkEvents events, int queueLimit = 10_000)
@@ -26,25 +24,15 @@ internal sealed class ConsoleSink : ILogEventSink, IDisposable
         _output = output;
         _formatter = formatter;
         _events = events;
-        _queue = Channel.CreateBounded<LogEvent>(new BoundedChannelOptions(queueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking
-        });
+        _queue = new BoundedEventQueue(queueLimit);
         _drain = Task.Run(DrainAsync);
     }
 
-    public void Emit(LogEvent logEvent)
-    {
-        if (!_queue.Writer.TryWrite(logEvent))
-        {
-            _drops.Add();
-        }
-    }
+    public void Emit(LogEvent logEvent) => _queue.Enqueue(logEvent);
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _drain.Wait(FlushTimeout);
     }
 
@@ -65,7 +53,7 @@ internal sealed class ConsoleSink : ILogEventSink, IDisposable
                 }
                 catch (Exception error)
                 {
-                    _drops.Add();
+                    _queue.Drops.Add();
                     SelfLog.WriteLine("Console sink could not write an event: {0}", error.Message);
                 }
             }
@@ -78,7 +66,7 @@ internal sealed class ConsoleSink : ILogEventSink, IDisposable
             {
             }
 
-            if (_drops.Pending > 0 && _drops.Take() is var dropped and > 0)
+            if (_queue.Drops.Pending > 0 && _queue.Drops.Take() is var dropped and > 0)
             {
                 _events.EventsDropped(Name, dropped);
             }

@@ -9,22 +9,9 @@ internal static class JournalFieldWriter
 {
     public static void Write(PooledByteBuffer buffer, string name, ReadOnlySpan<char> value)
     {
-        buffer.WriteUtf8(name);
-        if (value.Contains('\n'))
-        {
-            buffer.Write((byte)'\n');
-            var lengthPosition = buffer.ReserveUInt64();
-            var start = buffer.Length;
-            buffer.WriteUtf8(value);
-            buffer.PatchUInt64LittleEndian(lengthPosition, (ulong)(buffer.Length - start));
-        }
-        else
-        {
-            buffer.Write((byte)'=');
-            buffer.WriteUtf8(value);
-        }
-
-        buffer.Write((byte)'\n');
+        var lengthPosition = BeginField(buffer, name, value.Contains('\n'));
+        buffer.WriteUtf8(value);
+        EndField(buffer, lengthPosition);
     }
 
     public static void Write(PooledByteBuffer buffer, string name, StringBuilder value)
@@ -39,22 +26,9 @@ internal static class JournalFieldWriter
             }
         }
 
-        buffer.WriteUtf8(name);
-        if (hasNewline)
-        {
-            buffer.Write((byte)'\n');
-            var lengthPosition = buffer.ReserveUInt64();
-            var start = buffer.Length;
-            buffer.WriteUtf8(value);
-            buffer.PatchUInt64LittleEndian(lengthPosition, (ulong)(buffer.Length - start));
-        }
-        else
-        {
-            buffer.Write((byte)'=');
-            buffer.WriteUtf8(value);
-        }
-
-        buffer.Write((byte)'\n');
+        var lengthPosition = BeginField(buffer, name, hasNewline);
+        buffer.WriteUtf8(value);
+        EndField(buffer, lengthPosition);
     }
 
     public static void Write(PooledByteBuffer buffer, string name, long value)
@@ -62,6 +36,33 @@ internal static class JournalFieldWriter
         buffer.WriteUtf8(name);
         buffer.Write((byte)'=');
         buffer.WriteDecimal(value);
+        buffer.Write((byte)'\n');
+    }
+
+    // Writes the name and what separates it from the value: '=' for a value without a newline
+    // (returns -1), otherwise '\n' and 8 reserved bytes for the value's length (returns their position).
+    private static int BeginField(PooledByteBuffer buffer, string name, bool hasNewline)
+    {
+        buffer.WriteUtf8(name);
+        if (!hasNewline)
+        {
+            buffer.Write((byte)'=');
+            return -1;
+        }
+
+        buffer.Write((byte)'\n');
+        return buffer.ReserveUInt64();
+    }
+
+    // Fills in the reserved length (the value's bytes follow it) and ends the field.
+    private static void EndField(PooledByteBuffer buffer, int lengthPosition)
+    {
+        if (lengthPosition >= 0)
+        {
+            var valueStart = lengthPosition + sizeof(ulong);
+            buffer.PatchUInt64LittleEndian(lengthPosition, (ulong)(buffer.Length - valueStart));
+        }
+
         buffer.Write((byte)'\n');
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
@@ -18,8 +17,7 @@ internal sealed class SyslogSink : ILogEventSink, IDisposable
     private readonly FramingType _framing;
     private readonly SyslogQueueSettings _settings;
     private readonly ISinkEvents _events;
-    private readonly Channel<LogEvent> _queue;
-    private readonly DropCounter _drops = new();
+    private readonly BoundedEventQueue _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _drain;
 
@@ -31,25 +29,15 @@ internal sealed class SyslogSink : ILogEventSink, IDisposable
         _framing = framing;
         _settings = settings;
         _events = events;
-        _queue = Channel.CreateBounded<LogEvent>(new BoundedChannelOptions(settings.QueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of blocking
-        });
+        _queue = new BoundedEventQueue(settings.QueueLimit);
         _drain = Task.Run(DrainAsync);
     }
 
-    public void Emit(LogEvent logEvent)
-    {
-        if (!_queue.Writer.TryWrite(logEvent))
-        {
-            _drops.Add();
-        }
-    }
+    public void Emit(LogEvent logEvent) => _queue.Enqueue(logEvent);
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         if (!_drain.Wait(_settings.FlushTimeout))
         {
             _stop.Cancel();
@@ -124,9 +112,9 @@ internal sealed class SyslogSink : ILogEventSink, IDisposable
 
                     // Drops are reported once they stop (the queue has drained), and while they
                     // go on at most once per DropReportInterval.
-                    if (_drops.Pending > 0
+                    if (_queue.Drops.Pending > 0
                         && (reader.Count == 0 || Stopwatch.GetElapsedTime(lastDropReport) >= _settings.DropReportInterval)
-                        && _drops.Take() is var dropped and > 0)
+                        && _queue.Drops.Take() is var dropped and > 0)
                     {
                         lastDropReport = Stopwatch.GetTimestamp();
                         _events.EventsDropped(Name, dropped);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ChatDaemon.Tests.Systemd;
+namespace ChatDaemon.Tests.TestSupport;
 
 /// <summary>
 /// A process started by a test, with its output collected; killed on dispose if still running so that
@@ -14,18 +14,14 @@ internal sealed class ChildProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Lock _lock = new();
 
-    public ChildProcess(string fileName, IEnumerable<string> arguments)
+    /// <param name="unsetEnvironment">Variables of the test process the child must not inherit.</param>
+    public ChildProcess(string fileName, IEnumerable<string> arguments, IEnumerable<string>? unsetEnvironment = null)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        var startInfo = RedirectedStartInfo(fileName, arguments);
+        startInfo.RedirectStandardInput = true;
+        foreach (string name in unsetEnvironment ?? [])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
+            startInfo.Environment.Remove(name);
         }
 
         _process = new Process { StartInfo = startInfo };
@@ -37,6 +33,8 @@ internal sealed class ChildProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     public string StandardOutput
     {
@@ -60,6 +58,33 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Start settings for a program run without a shell, its stdout and stderr redirected to the test.</summary>
+    public static ProcessStartInfo RedirectedStartInfo(string fileName, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        return startInfo;
+    }
+
+    /// <summary>Kills the process and its descendants if it still runs, and waits up to 5 s for it to go.</summary>
+    public static void KillIfRunning(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+    }
+
     /// <summary>Sends a signal with kill(1).</summary>
     public void Signal(string signal)
     {
@@ -67,12 +92,16 @@ internal sealed class ChildProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Returns the exit code; throws <see cref="OperationCanceledException"/> after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
     }
+
+    /// <summary>Blocks until the process has exited and its redirected output has been read to the end.</summary>
+    public void WaitForOutputToEnd() => _process.WaitForExit();
 
     public async Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan timeout)
     {
@@ -113,11 +142,7 @@ internal sealed class ChildProcess : IDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
+            KillIfRunning(_process);
         }
         catch (InvalidOperationException)
         {
