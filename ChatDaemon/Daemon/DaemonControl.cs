@@ -54,7 +54,7 @@ public static class DaemonControl
         {
             case PidFileStatus.Running:
                 // The daemon's own summary is a bonus; the lock alone decides the exit code.
-                var reply = await ControlSocketClient.SendAsync(
+                var reply = ControlSocketClient.Send(
                     ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile), ControlProtocol.Status, StatusQueryTimeout);
                 output.WriteLine(reply is { Ok: true, Text.Length: > 0 }
                     ? $"chatdaemon is running: {reply.Text}"
@@ -65,7 +65,7 @@ public static class DaemonControl
                 return DaemonExitCode.StatusDeadWithPidFile;
             case PidFileStatus.NotRunning:
                 // Under systemd there is no PID file, but the control socket answers.
-                var service = await ControlSocketClient.SendAsync(
+                var service = ControlSocketClient.Send(
                     ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile), ControlProtocol.Status, StatusQueryTimeout);
                 if (service.Ok)
                 {
@@ -198,7 +198,7 @@ public static class DaemonControl
     private static async Task<int> ReloadAsync(DaemonCommandLine commandLine, string pidFile, TextWriter output, TextWriter error)
     {
         var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
-        var reply = await ControlSocketClient.SendAsync(socket, ControlProtocol.Reload, commandLine.Timeout);
+        var reply = ControlSocketClient.Send(socket, ControlProtocol.Reload, commandLine.Timeout);
         if (reply.Ok)
         {
             output.WriteLine("chatdaemon: configuration reloaded");
