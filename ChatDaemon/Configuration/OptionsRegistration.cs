@@ -25,6 +25,16 @@ public static class OptionsRegistration
         // What Bind() would register: a reload of the configuration rebuilds the options.
         services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(source));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        return services.AddOptionsCheck(section, bind);
+    }
+
+    /// <summary>
+    /// Only makes <typeparamref name="TOptions"/>, registered elsewhere with its validators, checkable on
+    /// candidate configurations (reload, check-config) with those same validators.
+    /// </summary>
+    public static IServiceCollection AddOptionsCheck<TOptions>(this IServiceCollection services, string? section, Action<IConfiguration, TOptions> bind)
+        where TOptions : class, new()
+    {
         services.AddSingleton<IOptionsCheck>(sp => new OptionsCheck<TOptions>(section, bind, sp.GetServices<IValidateOptions<TOptions>>()));
         services.TryAddSingleton<ConfigurationValidator>();
         return services;

@@ -39,8 +39,8 @@ public static class ServerHost
         // Serilog: journald's native protocol under systemd, stderr otherwise, syslog when configured.
         // Throws OptionsValidationException for a bad Logging section (exit 78).
         builder.Logging.AddChatDaemonLogging(builder.Configuration, SystemdEnvironment.IsSystemdService());
-        builder.Services.AddCheckedOptions<ChatDaemonLoggingOptions, ChatDaemonLoggingOptionsValidator>(
-            builder.Configuration, ChatDaemonLoggingOptions.SectionName, static (c, o) => c.Bind(o));
+        // AddChatDaemonLogging registers the options and their validator; reload and check-config use them too.
+        builder.Services.AddOptionsCheck<ChatDaemonLoggingOptions>(ChatDaemonLoggingOptions.SectionName, static (c, o) => c.Bind(o));
 
         AddServer(builder.Services);
         AddServiceManager(builder.Services);
