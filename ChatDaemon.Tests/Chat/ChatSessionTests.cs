@@ -46,6 +46,28 @@ public sealed class ChatSessionTests
     }
 
     [Fact]
+    public async Task Lines_that_arrive_together_are_relayed_in_order_around_a_command_between_them()
+    {
+        var (alice, _, _) = Start("a");
+        var (bob, _, bobRun) = Start("b");
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+
+        // One write, so the session reads all of it at once: messages, a nick change, more messages.
+        await bob.SendAsync("one\r\ntwo\r\n/nick bob\r\nthree\r\n/me waves\r\nfour\r\n");
+        Assert.Equal("<guest-2> one", await alice.ReadLineAsync());
+        Assert.Equal("<guest-2> two", await alice.ReadLineAsync());
+        Assert.Equal("* guest-2 is now known as bob", await alice.ReadLineAsync());
+        Assert.Equal("<bob> three", await alice.ReadLineAsync());
+        Assert.Equal("* bob waves", await alice.ReadLineAsync());
+        Assert.Equal("<bob> four", await alice.ReadLineAsync());
+        bob.CloseInput();
+        await bobRun.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(5, _hub.LinesRelayed); // four messages and the /me
+    }
+
+    [Fact]
     public async Task A_last_line_without_a_line_ending_still_counts_at_end_of_stream()
     {
         var (alice, _, _) = Start("a");

@@ -1,5 +1,8 @@
 using System.IO.Pipelines;
 using ChatDaemon.Chat;
+using ChatDaemon.Configuration;
+using ChatDaemon.Networking;
+using Microsoft.AspNetCore.Connections;
 
 namespace ChatDaemon.Tests.Chat;
 
@@ -22,7 +25,8 @@ public sealed class OutboundQueueTests
     {
         var pipe = new Pipe();
         var queue = new OutboundQueue();
-        var writer = queue.RunWriterAsync(pipe.Writer);
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
         for (byte i = 0; i < 100; i++)
         {
             queue.TryEnqueue([i, i], 0);
@@ -35,5 +39,38 @@ public sealed class OutboundQueueTests
         await pipe.Reader.CopyToAsync(all);
         Assert.Equal(Enumerable.Range(0, 100).SelectMany(i => new[] { (byte)i, (byte)i }), all.ToArray());
         Assert.Equal(0, queue.QueuedBytes);
+    }
+
+    [Fact]
+    public async Task Messages_queued_together_are_sent_gathered_in_order_whatever_their_sizes()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var queue = new OutboundQueue();
+        var sizes = new[] { 10, 20_000, 3, OutboundQueue.GatherBytes + 5, 7, 12_000, 12_000, 12_000, 1, OutboundQueue.GatherBytes, 2 };
+        var expected = new List<byte>();
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var message = Enumerable.Range(0, sizes[i]).Select(k => (byte)(i * 31 + k)).ToArray();
+            expected.AddRange(message);
+            queue.TryEnqueue(message, 0);
+        }
+
+        // Everything is queued before the writer starts, so it has to gather.
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Complete();
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+        await pipe.Writer.CompleteAsync();
+        var all = new MemoryStream();
+        await pipe.Reader.CopyToAsync(all);
+        Assert.Equal(expected, all.ToArray());
+        Assert.Equal(0, queue.QueuedBytes);
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
     }
 }

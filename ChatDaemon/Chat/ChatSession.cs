@@ -20,6 +20,7 @@ public sealed class ChatSession : ProtocolSession
     private readonly TimeProvider _time;
     private readonly OutboundQueue _queue = new();
     private readonly TokenBucket _bucket;
+    private readonly RoomMessageBatch _batch = new();
     private ChatRoom? _room;
     private byte[] _nickBytes = [];
     private Task _writer = Task.CompletedTask;
@@ -195,6 +196,8 @@ public sealed class ChatSession : ProtocolSession
             }
             finally
             {
+                // Lines read are relayed before the next read, whatever ends this batch.
+                RelayBatch();
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
@@ -219,6 +222,8 @@ public sealed class ChatSession : ProtocolSession
             return ValueTask.FromResult(true);
         }
 
+        // What was read before the throttle engaged goes out now, not after the wait.
+        RelayBatch();
         return WaitForTokenAsync(wait, stopReading);
     }
 
@@ -285,16 +290,43 @@ public sealed class ChatSession : ProtocolSession
 
             if (text[0] != (byte)'/')
             {
-                SendToRoom(ChatText.RoomMessage(_nickBytes, text));
+                State.LinesSent++;
+                _batch.AppendMessage(_nickBytes, text);
+                if (_batch.Length >= BatchLimitBytes())
+                {
+                    RelayBatch();
+                }
+
                 return true;
             }
 
+            // A command's effects (a nick change, a /me) come after the messages sent before it.
+            RelayBatch();
             return Execute(ChatCommand.Parse(Encoding.UTF8.GetString(text)));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// Relays the pending batch of room messages. A batch stays well inside a member's send queue limit,
+    /// so batching never makes a reading member look slow.
+    /// </summary>
+    private void RelayBatch()
+    {
+        if (!_batch.IsEmpty)
+        {
+            var lines = _batch.Take();
+            _room?.Broadcast(lines, this);
+        }
+    }
+
+    private int BatchLimitBytes()
+    {
+        int queueLimit = _settings.Limits.SendQueueBytes;
+        return queueLimit == 0 ? RoomMessageBatch.DefaultMaxBytes : Math.Min(RoomMessageBatch.DefaultMaxBytes, queueLimit / 4);
     }
 
     private void SendToRoom(byte[] line)
@@ -476,6 +508,7 @@ public sealed class ChatSession : ProtocolSession
         }
 
         _departed = true;
+        _batch.Release();
         if (_room is { } room)
         {
             _hub.Leave(room, this);
@@ -494,7 +527,7 @@ public sealed class ChatSession : ProtocolSession
     {
         try
         {
-            await _queue.RunWriterAsync(_connection.Output).ConfigureAwait(false);
+            await _queue.RunWriterAsync(_connection).ConfigureAwait(false);
         }
         catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
         {

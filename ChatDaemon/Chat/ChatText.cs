@@ -25,16 +25,23 @@ public static class ChatText
     /// <summary>"&lt;nick&gt; text\r\n" from an ASCII nick and already sanitised UTF-8 text.</summary>
     public static byte[] RoomMessage(byte[] nick, ReadOnlySpan<byte> text)
     {
-        var bytes = new byte[nick.Length + text.Length + 5];
-        var span = bytes.AsSpan();
-        span[0] = (byte)'<';
-        nick.CopyTo(span[1..]);
-        int i = nick.Length + 1;
-        span[i++] = (byte)'>';
-        span[i++] = (byte)' ';
-        text.CopyTo(span[i..]);
-        Crlf.CopyTo(span[(i + text.Length)..]);
+        var bytes = new byte[RoomMessageLength(nick, text)];
+        WriteRoomMessage(bytes, nick, text);
         return bytes;
+    }
+
+    public static int RoomMessageLength(ReadOnlySpan<byte> nick, ReadOnlySpan<byte> text) => nick.Length + text.Length + 5;
+
+    /// <summary>Writes "&lt;nick&gt; text\r\n" into exactly <see cref="RoomMessageLength"/> bytes of <paramref name="destination"/>.</summary>
+    public static void WriteRoomMessage(Span<byte> destination, ReadOnlySpan<byte> nick, ReadOnlySpan<byte> text)
+    {
+        destination[0] = (byte)'<';
+        nick.CopyTo(destination[1..]);
+        int i = nick.Length + 1;
+        destination[i++] = (byte)'>';
+        destination[i++] = (byte)' ';
+        text.CopyTo(destination[i..]);
+        Crlf.CopyTo(destination[(i + text.Length)..]);
     }
 
     /// <summary>"* nick action\r\n" for /me.</summary>

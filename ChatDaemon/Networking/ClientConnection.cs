@@ -1,7 +1,9 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using ChatDaemon.Configuration;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace ChatDaemon.Networking;
 
@@ -12,12 +14,14 @@ namespace ChatDaemon.Networking;
 public sealed class ClientConnection
 {
     private readonly ConnectionContext _context;
+    private readonly Socket? _socket;
     private int _reason = -1;
 
     public ClientConnection(ConnectionContext context, ListenerProtocol protocol)
     {
         _context = context;
         Protocol = protocol;
+        _socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
         RemoteAddress = context.RemoteEndPoint switch
         {
             IPEndPoint ip => ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address,
@@ -37,6 +41,40 @@ public sealed class ClientConnection
     public PipeReader Input => _context.Transport.Input;
 
     public PipeWriter Output => _context.Transport.Output;
+
+    /// <summary>
+    /// Sends all of <paramref name="data"/>; false once the output is closed. On a socket transport the
+    /// bytes go straight to the socket: a non-blocking send that completes inline while the kernel's send
+    /// buffer has room, without the copy into <see cref="Output"/> and the transport's hop to its I/O
+    /// queue thread that a flush costs. A caller uses either this or <see cref="Output"/>, never both.
+    /// </summary>
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data)
+    {
+        if (_socket is null)
+        {
+            return WriteToOutputAsync(data);
+        }
+
+        var send = _socket.SendAsync(data, SocketFlags.None);
+        if (send.IsCompletedSuccessfully)
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        return AwaitSendAsync(send);
+    }
+
+    private static async ValueTask<bool> AwaitSendAsync(ValueTask<int> send)
+    {
+        await send.ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask<bool> WriteToOutputAsync(ReadOnlyMemory<byte> data)
+    {
+        var flush = await Output.WriteAsync(data).ConfigureAwait(false);
+        return !(flush.IsCompleted || flush.IsCanceled);
+    }
 
     /// <summary>Fires when the transport closed (peer gone or aborted).</summary>
     public CancellationToken Closed => _context.ConnectionClosed;

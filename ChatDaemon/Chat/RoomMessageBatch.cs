@@ -1,0 +1,72 @@
+using System.Buffers;
+
+namespace ChatDaemon.Chat;
+
+/// <summary>
+/// Room messages from one client that arrived in one transport read, encoded back to back. A burst of
+/// lines is relayed to each member as one queued item and one write instead of one per line: under load
+/// the per-member cost (queue, wake-up, send) is paid per burst, not per line, which is what keeps a
+/// room's fan-out cheap. Every line keeps its own "&lt;nick&gt; text" framing, so members see exactly
+/// what they would see line by line, in the same order.
+/// </summary>
+internal sealed class RoomMessageBatch
+{
+    /// <summary>A batch is relayed once it holds this much, so no member is handed one huge item.</summary>
+    public const int DefaultMaxBytes = 16 * 1024;
+
+    private byte[]? _buffer; // rented only while lines are pending: an idle client holds no buffer
+    private int _length;
+
+    /// <summary>Bytes pending.</summary>
+    public int Length => _length;
+
+    public bool IsEmpty => _length == 0;
+
+    /// <summary>Appends "&lt;nick&gt; text\r\n".</summary>
+    public void AppendMessage(ReadOnlySpan<byte> nick, ReadOnlySpan<byte> text)
+    {
+        int size = ChatText.RoomMessageLength(nick, text);
+        EnsureRoom(size);
+        ChatText.WriteRoomMessage(_buffer.AsSpan(_length, size), nick, text);
+        _length += size;
+    }
+
+    /// <summary>The pending lines as one exact-size array, shared by every recipient; the batch is empty afterwards.</summary>
+    public byte[] Take()
+    {
+        var lines = _buffer.AsSpan(0, _length).ToArray();
+        Release();
+        return lines;
+    }
+
+    /// <summary>Drops what is pending and gives the buffer back (the session ends).</summary>
+    public void Release()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        _length = 0;
+    }
+
+    private void EnsureRoom(int size)
+    {
+        if (_buffer is null)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 4096));
+            return;
+        }
+
+        if (_buffer.Length - _length >= size)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + size));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+}
