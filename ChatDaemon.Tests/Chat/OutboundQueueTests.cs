@@ -67,6 +67,91 @@ public sealed class OutboundQueueTests
         Assert.Equal(0, queue.QueuedBytes);
     }
 
+    [Fact]
+    public async Task Messages_from_many_threads_reach_every_member_once_in_each_senders_order()
+    {
+        const int members = 40, senders = 4, perSender = 2_000;
+        var pipes = Enumerable.Range(0, members).Select(_ => new Pipe(new PipeOptions(pauseWriterThreshold: 4096, resumeWriterThreshold: 2048))).ToArray();
+        var queues = new OutboundQueue[members];
+        var writers = new Task[members];
+        var readers = new Task<byte[]>[members];
+        for (int m = 0; m < members; m++)
+        {
+            var pipe = pipes[m];
+            var context = new DefaultConnectionContext($"c{m}", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+            queues[m] = new OutboundQueue();
+            writers[m] = queues[m].RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+            readers[m] = Task.Run(async () =>
+            {
+                var all = new MemoryStream();
+                await pipe.Reader.CopyToAsync(all);
+                return all.ToArray();
+            });
+        }
+
+        // Each sender broadcasts [sender, sequence high, sequence low] to every member, waking them in groups.
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(() =>
+        {
+            for (int k = 0; k < perSender; k++)
+            {
+                byte[] message = [(byte)sender, (byte)(k >> 8), (byte)k];
+                DrainGroup? group = null;
+                foreach (var queue in queues)
+                {
+                    Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(message, 0, out bool mustDrain));
+                    if (mustDrain)
+                    {
+                        group = DrainGroup.Add(group, queue);
+                    }
+                }
+
+                group?.Schedule();
+            }
+        })));
+
+        foreach (var queue in queues)
+        {
+            queue.Complete();
+        }
+
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var pipe in pipes)
+        {
+            await pipe.Writer.CompleteAsync();
+        }
+
+        foreach (var reader in readers)
+        {
+            var bytes = await reader.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(senders * perSender * 3, bytes.Length);
+            var next = new int[senders];
+            for (int i = 0; i < bytes.Length; i += 3)
+            {
+                int sender = bytes[i];
+                Assert.Equal(next[sender]++, (bytes[i + 1] << 8) | bytes[i + 2]);
+            }
+
+            Assert.All(next, n => Assert.Equal(perSender, n));
+        }
+
+        Assert.All(queues, q => Assert.Equal(0, q.QueuedBytes));
+    }
+
+    [Fact]
+    public async Task A_queue_completed_before_its_writer_starts_still_sends_what_it_holds()
+    {
+        var pipe = new Pipe();
+        var queue = new OutboundQueue();
+        queue.TryEnqueue("bye"u8.ToArray(), 0);
+        queue.Complete();
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        await queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat)).WaitAsync(TimeSpan.FromSeconds(10));
+        await pipe.Writer.CompleteAsync();
+        var all = new MemoryStream();
+        await pipe.Reader.CopyToAsync(all);
+        Assert.Equal("bye"u8.ToArray(), all.ToArray());
+    }
+
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
     {
         public PipeReader Input { get; } = input;

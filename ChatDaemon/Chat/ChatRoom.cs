@@ -62,12 +62,15 @@ public sealed class ChatRoom(string name)
     /// <summary>Sends one encoded line to every member but <paramref name="except"/>.</summary>
     public void Broadcast(byte[] line, ChatSession? except)
     {
+        DrainGroup? group = null;
         foreach (var member in Members)
         {
             if (!ReferenceEquals(member, except))
             {
-                member.Deliver(line);
+                member.Deliver(line, ref group);
             }
         }
+
+        group?.Schedule();
     }
 }

@@ -47,10 +47,26 @@ public sealed class ChatSession : ProtocolSession
     public string Nick => State.Nick;
 
     /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
-    public void Deliver(byte[] line)
+    public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes));
+
+    /// <summary>
+    /// Queues like <see cref="Deliver(byte[])"/>, but when this client's sender must be woken it joins
+    /// <paramref name="group"/>, which the broadcaster wakes with the other members' (see <see cref="DrainGroup"/>).
+    /// </summary>
+    internal void Deliver(byte[] line, ref DrainGroup? group)
     {
-        if (_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes) == EnqueueResult.Full
-            && Interlocked.Exchange(ref _overflowed, 1) == 0)
+        var result = _queue.TryEnqueue(line, _settings.Limits.SendQueueBytes, out bool mustDrain);
+        if (mustDrain)
+        {
+            group = DrainGroup.Add(group, _queue);
+        }
+
+        OnEnqueued(result);
+    }
+
+    private void OnEnqueued(EnqueueResult result)
+    {
+        if (result == EnqueueResult.Full && Interlocked.Exchange(ref _overflowed, 1) == 0)
         {
             if (_limitLog.SlowClient.TryEnter(out long suppressed))
             {

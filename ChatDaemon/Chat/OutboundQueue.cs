@@ -1,33 +1,58 @@
 using System.Buffers;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using ChatDaemon.Networking;
 
 namespace ChatDaemon.Chat;
 
 /// <summary>
 /// What waits to be sent to one client. Producers (any session broadcasting) only append a shared,
-/// already encoded array and add to a byte count; one writer per client sends what queued up, several
-/// messages per send when they came faster than the client's socket took them. When the client does not
-/// read, its sends stop completing, the count grows, and <see cref="TryEnqueue"/> refuses once it would
-/// pass the limit.
+/// already encoded array and add to a byte count. One drain at a time sends what queued up, several
+/// messages per send when they came faster than the client's socket took them; it runs as a thread-pool
+/// work item, alone (<see cref="TryEnqueue"/>) or with the other members of a broadcast
+/// (<see cref="DrainGroup"/>), so a fan-out wakes a few threads, not one per member. When the client does
+/// not read, its sends stop completing, the count grows, and <see cref="TryEnqueue"/> refuses once it
+/// would pass the limit.
 /// </summary>
-public sealed class OutboundQueue
+public sealed class OutboundQueue : IThreadPoolWorkItem
 {
-    private readonly Channel<byte[]> _channel = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions
-    {
-        SingleReader = true,
-        SingleWriter = false,
-        AllowSynchronousContinuations = false,
-    });
+    /// <summary>The most bytes copied together into one send.</summary>
+    public const int GatherBytes = 32 * 1024;
 
+    private readonly ConcurrentQueue<byte[]> _messages = new();
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ClientConnection? _connection;
+    private byte[]? _carry; // taken from the queue but did not fit the last send; only the drain touches it
     private long _queuedBytes;
+    private int _draining; // 1 while a drain is scheduled or running: there is only ever one sender
+    private volatile bool _completed;
 
-    /// <summary>Bytes accepted but not yet handed to the transport.</summary>
+    /// <summary>Bytes accepted but not yet handed to the socket.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
-    /// <summary>Appends <paramref name="message"/> unless that would exceed <paramref name="limitBytes"/> (0: no limit) or the queue is complete.</summary>
+    /// <summary>Appends <paramref name="message"/> unless that would exceed <paramref name="limitBytes"/> (0: no limit) or the queue is complete, and wakes the sender.</summary>
     public EnqueueResult TryEnqueue(byte[] message, int limitBytes)
     {
+        var result = TryEnqueue(message, limitBytes, out bool mustDrain);
+        if (mustDrain)
+        {
+            ScheduleDrain();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Appends like <see cref="TryEnqueue(byte[], int)"/>; when <paramref name="mustDrain"/> comes back true
+    /// the caller owns the wake-up and must run or schedule <see cref="Drain"/> (see <see cref="DrainGroup"/>).
+    /// </summary>
+    public EnqueueResult TryEnqueue(byte[] message, int limitBytes, out bool mustDrain)
+    {
+        mustDrain = false;
+        if (_completed)
+        {
+            return EnqueueResult.Closed;
+        }
+
         long queued = Interlocked.Add(ref _queuedBytes, message.Length);
         if (limitBytes > 0 && queued > limitBytes)
         {
@@ -35,78 +60,179 @@ public sealed class OutboundQueue
             return EnqueueResult.Full;
         }
 
-        if (!_channel.Writer.TryWrite(message))
-        {
-            Interlocked.Add(ref _queuedBytes, -message.Length);
-            return EnqueueResult.Closed;
-        }
-
+        _messages.Enqueue(message);
+        mustDrain = Volatile.Read(ref _connection) is not null && Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
         return EnqueueResult.Queued;
     }
 
-    /// <summary>No more messages; the writer ends after sending what is queued.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
-
-    /// <summary>
-    /// Sends queued messages until <see cref="Complete"/> and the queue is empty, or the connection closes.
-    /// Whatever queued up while the previous send ran goes out in one send (up to <see cref="GatherBytes"/>).
-    /// </summary>
-    public async Task RunWriterAsync(ClientConnection connection)
+    /// <summary>No more messages; the sender ends after sending what is queued.</summary>
+    public void Complete()
     {
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        _completed = true;
+        if (Volatile.Read(ref _connection) is not null && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            // Rented only while there is something to send: an idle client holds no send buffer.
-            byte[]? gather = null;
-            try
-            {
-                while (reader.TryRead(out var message))
-                {
-                    ReadOnlyMemory<byte> next = message;
-                    if (reader.TryPeek(out _) && message.Length < GatherBytes)
-                    {
-                        gather ??= ArrayPool<byte>.Shared.Rent(GatherBytes);
-                        next = Gather(reader, message, gather);
-                    }
-                    else
-                    {
-                        Interlocked.Add(ref _queuedBytes, -message.Length);
-                    }
-
-                    if (!await connection.SendAsync(next).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
-            }
-            finally
-            {
-                if (gather is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(gather);
-                }
-            }
+            ScheduleDrain();
         }
     }
 
-    /// <summary>The most bytes copied together into one send.</summary>
-    public const int GatherBytes = 32 * 1024;
-
-    /// <summary>Copies <paramref name="first"/> and the messages after it that fit into <paramref name="gather"/>.</summary>
-    private ReadOnlyMemory<byte> Gather(ChannelReader<byte[]> reader, byte[] first, byte[] gather)
+    /// <summary>
+    /// Starts sending to <paramref name="connection"/>; the task ends once <see cref="Complete"/> was called
+    /// and everything queued was sent, or when the connection's output closed or failed.
+    /// </summary>
+    public Task RunWriterAsync(ClientConnection connection)
     {
-        first.CopyTo(gather, 0);
-        int filled = first.Length;
-        long taken = first.Length;
-        while (reader.TryPeek(out var message) && message.Length <= gather.Length - filled && reader.TryRead(out message))
+        Volatile.Write(ref _connection, connection);
+        Interlocked.MemoryBarrier();
+        if ((!_messages.IsEmpty || _completed) && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            message.CopyTo(gather, filled);
-            filled += message.Length;
-            taken += message.Length;
+            ScheduleDrain();
         }
 
-        Interlocked.Add(ref _queuedBytes, -taken);
-        return gather.AsMemory(0, filled);
+        return _done.Task;
+    }
+
+    private void ScheduleDrain() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => Drain();
+
+    /// <summary>
+    /// Sends until the queue is empty, or until a send has to wait for the client (it then goes on when the
+    /// send completes). Only the one who set the drain flag calls it.
+    /// </summary>
+    internal void Drain()
+    {
+        try
+        {
+            while (true)
+            {
+                if (_carry is null && _messages.IsEmpty)
+                {
+                    if (_completed)
+                    {
+                        _done.TrySetResult();
+                        return; // the flag stays set: nothing is sent after the end
+                    }
+
+                    Volatile.Write(ref _draining, 0);
+
+                    // A producer that enqueued after the check above saw the flag still set and left the
+                    // wake-up to this drain: take the flag back if so (or leave it to whoever took it).
+                    if ((_messages.IsEmpty && !_completed) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                var data = Take(out byte[]? gathered);
+                var send = _connection!.SendAsync(data);
+                if (!send.IsCompletedSuccessfully)
+                {
+                    _ = DrainAfterSendAsync(send, gathered);
+                    return;
+                }
+
+                Return(gathered);
+                if (!send.Result)
+                {
+                    End();
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            End(ex);
+        }
+    }
+
+    private async Task DrainAfterSendAsync(ValueTask<bool> send, byte[]? gathered)
+    {
+        bool open;
+        try
+        {
+            open = await send.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Return(gathered);
+            End(ex);
+            return;
+        }
+
+        Return(gathered);
+        if (!open)
+        {
+            End();
+            return;
+        }
+
+        Drain();
+    }
+
+    /// <summary>The next message, or the next messages copied together into <paramref name="gathered"/>.</summary>
+    private ReadOnlyMemory<byte> Take(out byte[]? gathered)
+    {
+        gathered = null;
+        byte[] first = _carry ?? Dequeue();
+        _carry = null;
+        if (first.Length >= GatherBytes || !_messages.TryDequeue(out var next))
+        {
+            Interlocked.Add(ref _queuedBytes, -first.Length);
+            return first;
+        }
+
+        gathered = ArrayPool<byte>.Shared.Rent(GatherBytes);
+        first.CopyTo(gathered, 0);
+        int filled = first.Length;
+        while (true)
+        {
+            if (next.Length > gathered.Length - filled)
+            {
+                _carry = next; // goes first in the next send
+                break;
+            }
+
+            next.CopyTo(gathered, filled);
+            filled += next.Length;
+            if (!_messages.TryDequeue(out next))
+            {
+                break;
+            }
+        }
+
+        Interlocked.Add(ref _queuedBytes, -filled);
+        return gathered.AsMemory(0, filled);
+    }
+
+    private byte[] Dequeue()
+    {
+        // Only the drain dequeues, and it saw the queue non-empty.
+        _messages.TryDequeue(out var message);
+        return message!;
+    }
+
+    private static void Return(byte[]? gathered)
+    {
+        if (gathered is not null)
+        {
+            ArrayPool<byte>.Shared.Return(gathered);
+        }
+    }
+
+    /// <summary>The connection's output is gone: nothing more is queued or sent.</summary>
+    private void End(Exception? error = null)
+    {
+        _completed = true;
+        if (error is null)
+        {
+            _done.TrySetResult();
+        }
+        else
+        {
+            _done.TrySetException(error);
+        }
     }
 }
 
