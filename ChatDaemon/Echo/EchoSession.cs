@@ -6,7 +6,7 @@ namespace ChatDaemon.Echo;
 
 /// <summary>
 /// RFC 862 echo: every byte received is sent back unchanged until the client closes. Reading waits
-/// for each flush, so a client that sends but does not read is held back by TCP backpressure and the
+/// for each send, so a client that sends but does not read is held back by TCP backpressure and the
 /// memory it can occupy is bounded by the transport's buffers.
 /// </summary>
 public sealed class EchoSession(ClientConnection connection) : ProtocolSession
@@ -14,7 +14,6 @@ public sealed class EchoSession(ClientConnection connection) : ProtocolSession
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
         PipeReader input = connection.Input;
-        PipeWriter output = connection.Output;
         while (true)
         {
             ReadResult result;
@@ -28,14 +27,26 @@ public sealed class EchoSession(ClientConnection connection) : ProtocolSession
             }
 
             var buffer = result.Buffer;
-            foreach (var segment in buffer)
+            bool open = true;
+            try
             {
-                output.Write(segment.Span);
+                // Sent straight from the transport's receive buffers (valid until AdvanceTo): no copy, and
+                // on a socket no hop to the transport's send queue (see ClientConnection.SendAsync).
+                foreach (var segment in buffer)
+                {
+                    if (!await connection.SendAsync(segment).ConfigureAwait(false))
+                    {
+                        open = false;
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.End);
             }
 
-            input.AdvanceTo(buffer.End);
-            var flush = await output.FlushAsync().ConfigureAwait(false);
-            if (result.IsCompleted || flush.IsCompleted)
+            if (result.IsCompleted || !open)
             {
                 return ShutdownReason.ClientClosed;
             }
