@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
@@ -150,6 +151,58 @@ public sealed class OutboundQueueTests
         var all = new MemoryStream();
         await pipe.Reader.CopyToAsync(all);
         Assert.Equal("bye"u8.ToArray(), all.ToArray());
+    }
+
+    [Fact]
+    public async Task A_client_gone_quiet_after_a_burst_keeps_no_list_the_burst_grew()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var queue = new OutboundQueue();
+        for (int i = 0; i < 1000; i++)
+        {
+            queue.TryEnqueue([1, 2, 3], 0);
+        }
+
+        Assert.True(queue.RetainedCapacity >= 1000);
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (queue.QueuedBytes > 0 || queue.RetainedCapacity > OutboundQueue.SpareCapacity)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still {queue.QueuedBytes} bytes queued, capacity {queue.RetainedCapacity}");
+            await Task.Delay(10);
+        }
+
+        // Still serving: the next message goes out as before.
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([4], 0));
+        queue.Complete();
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+        await pipe.Writer.CompleteAsync();
+        var all = new MemoryStream();
+        await pipe.Reader.CopyToAsync(all);
+        Assert.Equal(3001, all.Length);
+        Assert.Equal(4, all.ToArray()[^1]);
+    }
+
+    [Fact]
+    public async Task A_waiting_writer_wakes_for_each_message_and_ends_on_completion()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var queue = new OutboundQueue();
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        for (byte i = 1; i <= 3; i++)
+        {
+            queue.TryEnqueue([i], 0);
+            var read = await pipe.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(new[] { i }, read.Buffer.ToArray());
+            pipe.Reader.AdvanceTo(read.Buffer.End);
+        }
+
+        Assert.False(writer.IsCompleted);
+        queue.Complete();
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue([9], 0));
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe

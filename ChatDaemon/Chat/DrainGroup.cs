@@ -33,7 +33,7 @@ internal sealed class DrainGroup : IThreadPoolWorkItem
     {
         for (int i = 0; i < _count; i++)
         {
-            _queues[i].Drain();
+            _ = _queues[i].DrainAsync();
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using ChatDaemon.Networking;
 
 namespace ChatDaemon.Chat;
@@ -7,27 +6,50 @@ namespace ChatDaemon.Chat;
 /// <summary>
 /// What waits to be sent to one client. Producers (any session broadcasting) only append a shared,
 /// already encoded array and add to a byte count. One drain at a time sends what queued up, several
-/// messages per send when they came faster than the client's socket took them; it runs as a thread-pool
-/// work item, alone (<see cref="TryEnqueue"/>) or with the other members of a broadcast
-/// (<see cref="DrainGroup"/>), so a fan-out wakes a few threads, not one per member. When the client does
-/// not read, its sends stop completing, the count grows, and <see cref="TryEnqueue"/> refuses once it
-/// would pass the limit.
+/// messages per send when they came faster than the client's socket took them. A drain runs as a
+/// thread-pool work item, alone (<see cref="TryEnqueue(byte[], int)"/>) or with the other members of a
+/// broadcast (<see cref="DrainGroup"/>), so a fan-out wakes a few threads, not one per member. When the
+/// client does not read, its sends stop completing, the count grows, and <see cref="TryEnqueue(byte[], int)"/>
+/// refuses once it would pass the limit.
 /// </summary>
+/// <remarks>
+/// Most clients are idle most of the time, so an empty queue holds next to nothing: no list while nothing
+/// waits (beyond a small spare), no send buffer, and no suspended writer: a drain exists only while there
+/// is something to send. (A <c>Channel</c> with a writer task kept about 1.6 KiB per idle client alive:
+/// its queue segment, the segment's array as large as the biggest burst, reader operations, and the
+/// writer's state machine; bench/ANALYSIS.md "Idle connections".)
+/// </remarks>
 public sealed class OutboundQueue : IThreadPoolWorkItem
 {
     /// <summary>The most bytes copied together into one send.</summary>
     public const int GatherBytes = 32 * 1024;
 
-    private readonly ConcurrentQueue<byte[]> _messages = new();
+    /// <summary>A spare list at most this large is kept while nothing waits; a larger one was grown by a burst.</summary>
+    internal const int SpareCapacity = 4;
+
+    private readonly object _sync = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientConnection? _connection;
-    private byte[]? _carry; // taken from the queue but did not fit the last send; only the drain touches it
+    private List<byte[]>? _pending;
+    private List<byte[]>? _spare;
+    private bool _completed;
+    private bool _draining; // a drain is scheduled or running: there is only ever one sender
     private long _queuedBytes;
-    private int _draining; // 1 while a drain is scheduled or running: there is only ever one sender
-    private volatile bool _completed;
 
     /// <summary>Bytes accepted but not yet handed to the socket.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>List capacity held for this client (pending and spare), for tests of what an idle client costs.</summary>
+    internal int RetainedCapacity
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return (_pending?.Capacity ?? 0) + (_spare?.Capacity ?? 0);
+            }
+        }
+    }
 
     /// <summary>Appends <paramref name="message"/> unless that would exceed <paramref name="limitBytes"/> (0: no limit) or the queue is complete, and wakes the sender.</summary>
     public EnqueueResult TryEnqueue(byte[] message, int limitBytes)
@@ -43,16 +65,11 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
 
     /// <summary>
     /// Appends like <see cref="TryEnqueue(byte[], int)"/>; when <paramref name="mustDrain"/> comes back true
-    /// the caller owns the wake-up and must run or schedule <see cref="Drain"/> (see <see cref="DrainGroup"/>).
+    /// the caller owns the wake-up and must schedule the drain (see <see cref="DrainGroup"/>).
     /// </summary>
     public EnqueueResult TryEnqueue(byte[] message, int limitBytes, out bool mustDrain)
     {
         mustDrain = false;
-        if (_completed)
-        {
-            return EnqueueResult.Closed;
-        }
-
         long queued = Interlocked.Add(ref _queuedBytes, message.Length);
         if (limitBytes > 0 && queued > limitBytes)
         {
@@ -60,16 +77,38 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
             return EnqueueResult.Full;
         }
 
-        _messages.Enqueue(message);
-        mustDrain = Volatile.Read(ref _connection) is not null && Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
+        lock (_sync)
+        {
+            if (_completed)
+            {
+                Interlocked.Add(ref _queuedBytes, -message.Length);
+                return EnqueueResult.Closed;
+            }
+
+            if (_pending is null)
+            {
+                _pending = _spare ?? new List<byte[]>(SpareCapacity);
+                _spare = null;
+            }
+
+            _pending.Add(message);
+            mustDrain = TakeDrain();
+        }
+
         return EnqueueResult.Queued;
     }
 
     /// <summary>No more messages; the sender ends after sending what is queued.</summary>
     public void Complete()
     {
-        _completed = true;
-        if (Volatile.Read(ref _connection) is not null && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        bool mustDrain;
+        lock (_sync)
+        {
+            _completed = true;
+            mustDrain = TakeDrain();
+        }
+
+        if (mustDrain)
         {
             ScheduleDrain();
         }
@@ -81,9 +120,14 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     /// </summary>
     public Task RunWriterAsync(ClientConnection connection)
     {
-        Volatile.Write(ref _connection, connection);
-        Interlocked.MemoryBarrier();
-        if ((!_messages.IsEmpty || _completed) && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        bool mustDrain;
+        lock (_sync)
+        {
+            _connection = connection;
+            mustDrain = (_pending is not null || _completed) && TakeDrain();
+        }
+
+        if (mustDrain)
         {
             ScheduleDrain();
         }
@@ -91,54 +135,70 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         return _done.Task;
     }
 
+    /// <summary>Under the lock: true if the caller is now the one to start a drain.</summary>
+    private bool TakeDrain()
+    {
+        if (_draining || _connection is null)
+        {
+            return false;
+        }
+
+        _draining = true;
+        return true;
+    }
+
     private void ScheduleDrain() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
-    void IThreadPoolWorkItem.Execute() => Drain();
+    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
 
     /// <summary>
-    /// Sends until the queue is empty, or until a send has to wait for the client (it then goes on when the
-    /// send completes). Only the one who set the drain flag calls it.
+    /// Sends until nothing waits. Runs synchronously while the socket takes everything at once (the usual
+    /// case) and goes on asynchronously only when a send has to wait for the client. Only the one that
+    /// started the drain calls it.
     /// </summary>
-    internal void Drain()
+    internal async Task DrainAsync()
     {
         try
         {
             while (true)
             {
-                if (_carry is null && _messages.IsEmpty)
+                List<byte[]>? batch;
+                lock (_sync)
                 {
-                    if (_completed)
+                    batch = _pending;
+                    _pending = null;
+                    if (batch is null)
                     {
-                        _done.TrySetResult();
-                        return; // the flag stays set: nothing is sent after the end
+                        if (!_completed)
+                        {
+                            _draining = false;
+                            if (_spare is { Capacity: > SpareCapacity })
+                            {
+                                _spare = null; // grown by a burst: not kept for a client that has gone quiet
+                            }
+
+                            return;
+                        }
                     }
-
-                    Volatile.Write(ref _draining, 0);
-
-                    // A producer that enqueued after the check above saw the flag still set and left the
-                    // wake-up to this drain: take the flag back if so (or leave it to whoever took it).
-                    if ((_messages.IsEmpty && !_completed) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
-                    {
-                        return;
-                    }
-
-                    continue;
                 }
 
-                var data = Take(out byte[]? gathered);
-                var send = _connection!.SendAsync(data);
-                if (!send.IsCompletedSuccessfully)
+                if (batch is null)
                 {
-                    _ = DrainAfterSendAsync(send, gathered);
+                    _done.TrySetResult(); // completed and sent; the drain flag stays set
                     return;
                 }
 
-                Return(gathered);
-                if (!send.Result)
+                if (!await SendAsync(batch).ConfigureAwait(false))
                 {
                     End();
                     return;
                 }
+
+                batch.Clear();
+                lock (_sync)
+                {
+                    _spare ??= batch; // a busy client allocates no lists
+                }
             }
         }
         catch (Exception ex)
@@ -147,84 +207,73 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
-    private async Task DrainAfterSendAsync(ValueTask<bool> send, byte[]? gathered)
+    /// <summary>Sends <paramref name="batch"/>, small messages copied together; false once the output is closed.</summary>
+    private async ValueTask<bool> SendAsync(List<byte[]> batch)
     {
-        bool open;
+        // Rented only while there is something to send: an idle client holds no send buffer.
+        byte[]? gather = null;
         try
         {
-            open = await send.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Return(gathered);
-            End(ex);
-            return;
-        }
+            int i = 0;
+            while (i < batch.Count)
+            {
+                var message = batch[i];
+                ReadOnlyMemory<byte> next = message;
+                if (i + 1 < batch.Count && message.Length < GatherBytes)
+                {
+                    gather ??= ArrayPool<byte>.Shared.Rent(GatherBytes);
+                    next = Gather(batch, ref i, gather);
+                }
+                else
+                {
+                    Interlocked.Add(ref _queuedBytes, -message.Length);
+                    i++;
+                }
 
-        Return(gathered);
-        if (!open)
-        {
-            End();
-            return;
-        }
+                if (!await _connection!.SendAsync(next).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
 
-        Drain();
+            return true;
+        }
+        finally
+        {
+            if (gather is not null)
+            {
+                ArrayPool<byte>.Shared.Return(gather);
+            }
+        }
     }
 
-    /// <summary>The next message, or the next messages copied together into <paramref name="gathered"/>.</summary>
-    private ReadOnlyMemory<byte> Take(out byte[]? gathered)
+    /// <summary>Copies the messages from <paramref name="i"/> on that fit into <paramref name="gather"/> (at least one), advancing <paramref name="i"/>.</summary>
+    private ReadOnlyMemory<byte> Gather(List<byte[]> batch, ref int i, byte[] gather)
     {
-        gathered = null;
-        byte[] first = _carry ?? Dequeue();
-        _carry = null;
-        if (first.Length >= GatherBytes || !_messages.TryDequeue(out var next))
+        int filled = 0;
+        do
         {
-            Interlocked.Add(ref _queuedBytes, -first.Length);
-            return first;
+            var message = batch[i];
+            message.CopyTo(gather, filled);
+            filled += message.Length;
+            i++;
         }
-
-        gathered = ArrayPool<byte>.Shared.Rent(GatherBytes);
-        first.CopyTo(gathered, 0);
-        int filled = first.Length;
-        while (true)
-        {
-            if (next.Length > gathered.Length - filled)
-            {
-                _carry = next; // goes first in the next send
-                break;
-            }
-
-            next.CopyTo(gathered, filled);
-            filled += next.Length;
-            if (!_messages.TryDequeue(out next))
-            {
-                break;
-            }
-        }
+        while (i < batch.Count && batch[i].Length <= gather.Length - filled);
 
         Interlocked.Add(ref _queuedBytes, -filled);
-        return gathered.AsMemory(0, filled);
-    }
-
-    private byte[] Dequeue()
-    {
-        // Only the drain dequeues, and it saw the queue non-empty.
-        _messages.TryDequeue(out var message);
-        return message!;
-    }
-
-    private static void Return(byte[]? gathered)
-    {
-        if (gathered is not null)
-        {
-            ArrayPool<byte>.Shared.Return(gathered);
-        }
+        return gather.AsMemory(0, filled);
     }
 
     /// <summary>The connection's output is gone: nothing more is queued or sent.</summary>
     private void End(Exception? error = null)
     {
-        _completed = true;
+        lock (_sync)
+        {
+            _completed = true;
+            _pending = null;
+            _spare = null;
+        }
+
         if (error is null)
         {
             _done.TrySetResult();
