@@ -59,7 +59,8 @@ public static class ServerHost
         services.AddSingleton(source.Provider);
         services.AddSingleton(TimeProvider.System);
         services.AddServerOptions(builder.Configuration);
-        services.AddSingleton<IConfigurationReloader, ConfigurationReloader>();
+        services.AddSingleton<ConfigurationReloader>();
+        services.AddSingleton<IConfigurationReloader>(sp => sp.GetRequiredService<ConfigurationReloader>());
         services.Configure<HostOptions>(o =>
         {
             // The server bounds its own drain (Shutdown:DrainTimeoutSeconds, at most an hour); this only backs it up.
@@ -120,6 +121,7 @@ public static class ServerHost
         services.AddHostedService<SignalHandlers>();
         services.AddHostedService(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddHostedService<DrainTimeoutExtender>();
+        services.AddHostedService<ReloadRehearsal>();
         services.AddSingleton<ConnectionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionServer>());
     }
