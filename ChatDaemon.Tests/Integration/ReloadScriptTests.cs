@@ -35,11 +35,17 @@ public sealed class ReloadScriptTests : IDisposable
         return daemon;
     }
 
-    private async Task<(int ExitCode, string Errors)> ReloadAsync(int mainPid)
+    /// <param name="mainPid">$MAINPID as systemd sets it for ExecReload=; null: run by hand.</param>
+    private async Task<(int ExitCode, string Errors)> ReloadAsync(int? mainPid)
     {
         var start = ChildProcess.RedirectedStartInfo("sh", [Script]);
         start.Environment["RUNTIME_DIRECTORY"] = _directory;
-        start.Environment["MAINPID"] = mainPid.ToString();
+        start.Environment.Remove("MAINPID");
+        if (mainPid is int pid)
+        {
+            start.Environment["MAINPID"] = pid.ToString();
+        }
+
         start.Environment["CHATDAEMON_RELOAD_TIMEOUT_MS"] = "10000";
         using var reload = Process.Start(start)!;
         try
@@ -107,6 +113,19 @@ public sealed class ReloadScriptTests : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.Contains("not to the main process", errors);
+        Assert.Equal(0, SignalsReceived());
+    }
+
+    [Fact]
+    public async Task Run_by_hand_it_does_not_signal_a_process_that_is_not_chatdaemon()
+    {
+        // The stand-in is `sh`: to a reload by hand it looks like a pid the dead daemon left behind.
+        await StartDaemonAsync("""state "0 0 none" """, """state "1 1 applied" """);
+
+        var (exitCode, errors) = await ReloadAsync(mainPid: null);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("no chatdaemon process", errors);
         Assert.Equal(0, SignalsReceived());
     }
 
