@@ -162,6 +162,34 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     }
 
     [SystemdFact]
+    public async Task By_hand_both_the_reload_script_and_the_dotnet_reload_command_apply_a_change_and_report_a_rejection()
+    {
+        using LineClient client = await ConnectChatAsync();
+        string[][] commands = [["/usr/lib/chatdaemon/chatdaemon-reload"], ["/usr/lib/chatdaemon/chatdaemon", "reload"]];
+        foreach (string[] command in commands)
+        {
+            string motd = $"edition applied by {string.Join(' ', command)}";
+            await _units.WriteConfigAsync($$"""{ "Chat": { "Motd": "{{motd}}" } }""");
+            CommandResult applied = await container.ExecAsync(command);
+            Assert.True(applied.ExitCode == 0, applied.ToString());
+            using (LineClient after = await ConnectChatAsync())
+            {
+                Assert.Contains("* " + motd, after.Received);
+            }
+
+            await _units.WriteConfigAsync("""{ "Limits": { "MaxLineBytes": -5 } }""");
+            CommandResult rejected = await container.ExecAsync(command);
+            Assert.True(rejected.ExitCode != 0, rejected.ToString());
+            Assert.Contains("MaxLineBytes", rejected.Output + rejected.Error);
+        }
+
+        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        using LineClient newcomer = await ConnectChatAsync();
+        await client.SendAsync("connected through four reloads by hand");
+        await newcomer.WaitForLineAsync(line => line.EndsWith("> connected through four reloads by hand"));
+    }
+
+    [SystemdFact]
     public async Task Stop_tells_clients_the_server_is_shutting_down_and_ends_with_success()
     {
         using LineClient client = await ConnectChatAsync();
