@@ -295,16 +295,21 @@ rel = [r for r in rows if r.get("scenario") == "reload"]
 hold = [r for r in rows if r.get("scenario") == "reload-hold"]
 if rel or hold:
     w("## 5. Reload with clients connected (`systemctl reload chatdaemon`, wall time of the command)\n")
-    w("| clients | reloads | reload p50 (min–max) | all succeeded | clients dropped |")
-    w("|---|---|---|---|---|")
+    w("Timed inside the booted system as an administrator runs it; the last column times the same command from")
+    w("the benchmark host, which adds entering the container's namespaces (nsenter), not part of the reload.\n")
+    w("| clients | reloads | reload p50 (min–max) | all succeeded | clients dropped | from the host p50 (min–max) |")
+    w("|---|---|---|---|---|---|")
     h = hold[0] if hold else {}
     dropped = h.get("dropped") if not h.get("failed") else None
     if rel:
-        v = [r["reload_ms"] for r in rel]
+        # systemctl_ms (inside) from results that have it; older results only timed from the host
+        v = [r.get("systemctl_ms", r["reload_ms"]) for r in rel]
+        outside = [r["reload_ms"] for r in rel]
         succ = all(r["rc"] == 0 for r in rel)
         w(f"| {rel[0]['clients']:,} | {len(rel)} | {statistics.median(v):.1f} ms ({min(v):.1f}–{max(v):.1f} ms) | "
           f"{'yes' if succ else 'no: ' + ', '.join(str(r['reload_result']) for r in rel)} | "
-          f"{'n/a (clients could not connect)' if dropped is None else dropped} |")
+          f"{'n/a (clients could not connect)' if dropped is None else dropped} | "
+          f"{statistics.median(outside):.1f} ms ({min(outside):.1f}–{max(outside):.1f} ms) |")
         good = succ and statistics.median(v) < 50 and dropped == 0
         verdicts.append(("Reload with 10,000 clients < 50 ms, zero dropped", "met" if good else "missed",
                          f"{statistics.median(v):.1f} ms median ({statistics.median(v) / 50:.2f}× the limit), "
@@ -312,7 +317,7 @@ if rel or hold:
                          + ("" if succ else "; `systemctl reload` failed (ReloadResult="
                             + str(rel[0].get("reload_result")) + "), so the time is not a reload")))
     else:
-        w(f"| {h.get('conns', '?')} | 0 | not run | | clients could not connect |")
+        w(f"| {h.get('conns', '?')} | 0 | not run | | clients could not connect | |")
         verdicts.append(("Reload with 10,000 clients < 50 ms, zero dropped", "missed", "clients could not connect"))
     w("")
 else:

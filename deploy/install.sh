@@ -4,7 +4,8 @@
 #   deploy/install.sh [--root DIR] [--no-publish --from DIR] [--self-contained] [--unit-dir DIR]
 #   deploy/install.sh --uninstall [--purge] [--root DIR] [--unit-dir DIR]
 #
-# Layout:  /usr/lib/chatdaemon/          the published daemon (executable: chatdaemon)
+# Layout:  /usr/lib/chatdaemon/          the published daemon (executable: chatdaemon) and
+#                                        chatdaemon-reload, the unit's ExecReload=
 #          /etc/systemd/system/          chatdaemon.service, chatdaemon.socket, chatdaemon-echo.socket
 #          /etc/chatdaemon/chatdaemon.json  default configuration, only written when absent
 set -euo pipefail
@@ -25,7 +26,7 @@ work_dir=
 units=(chatdaemon.service chatdaemon.socket chatdaemon-echo.socket)
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-64}"
 }
 
@@ -131,6 +132,7 @@ install_daemon() {
     find "$lib.new" -name '*.pdb' -delete
     chmod -R u=rwX,go=rX "$lib.new"
     chmod 0755 "$lib.new/chatdaemon"
+    install -m 0755 "$script_dir/chatdaemon-reload" "$lib.new/chatdaemon-reload"
     rm -rf "$lib"
     mv "$lib.new" "$lib"
 

@@ -114,6 +114,82 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     }
 
     [SystemdFact]
+    public async Task Two_reloads_at_once_both_return_only_once_the_daemon_applied_the_new_configuration()
+    {
+        using LineClient client = await ConnectChatAsync();
+        string mainPid = await _units.ShowAsync("MainPID");
+        await _units.WriteConfigAsync("""{ "Chat": { "Motd": "the edition both reloads asked for" } }""");
+
+        CommandResult[] reloads = await Task.WhenAll(
+            _units.SystemctlAsync("reload", ChatDaemonUnits.Service),
+            _units.SystemctlAsync("reload", ChatDaemonUnits.Service));
+
+        Assert.All(reloads, reload => Assert.True(reload.ExitCode == 0, reload.ToString()));
+        Assert.Equal("success", await _units.ShowAsync("ReloadResult"));
+        // Synchronous: systemd left "reloading" when ExecReload= exited, i.e. after the daemon answered.
+        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
+        string state = (await container.ExecAsync("cat", "/run/chatdaemon/reload-state")).EnsureSuccess().Output.Trim();
+        Assert.Matches($@"^{mainPid} (\d+) \1 applied$", state);
+        using LineClient after = await ConnectChatAsync();
+        Assert.Contains("* the edition both reloads asked for", after.Received);
+        await client.SendAsync("connected through both reloads");
+        await after.WaitForLineAsync(line => line.EndsWith("> connected through both reloads"));
+    }
+
+    [SystemdFact]
+    public async Task Two_reloads_at_once_of_an_invalid_configuration_both_fail_and_the_daemon_keeps_serving()
+    {
+        await _units.WriteConfigAsync("""{ "Chat": { "Motd": "the configuration that works" } }""");
+        using LineClient client = await ConnectChatAsync();
+        string mainPid = await _units.ShowAsync("MainPID");
+        await _units.WriteConfigAsync("""{ "Limits": { "MaxLineBytes": -5 } }""");
+        int rejectionsLogged = await ScriptRejectionsInJournalAsync();
+
+        CommandResult[] reloads = await Task.WhenAll(
+            _units.SystemctlAsync("reload", ChatDaemonUnits.Service),
+            _units.SystemctlAsync("reload", ChatDaemonUnits.Service));
+
+        Assert.All(reloads, reload => Assert.True(reload.ExitCode != 0, reload.ToString()));
+        Assert.NotEqual("success", await _units.ShowAsync("ReloadResult"));
+        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
+        Assert.True(await ScriptRejectionsInJournalAsync() > rejectionsLogged, "ExecReload= did not log the daemon's reason");
+        using LineClient newcomer = await ConnectChatAsync();
+        Assert.Contains("* the configuration that works", newcomer.Received);
+        await client.SendAsync("old configuration still serving");
+        await newcomer.WaitForLineAsync(line => line.EndsWith("> old configuration still serving"));
+    }
+
+    [SystemdFact]
+    public async Task By_hand_both_the_reload_script_and_the_dotnet_reload_command_apply_a_change_and_report_a_rejection()
+    {
+        using LineClient client = await ConnectChatAsync();
+        string[][] commands = [["/usr/lib/chatdaemon/chatdaemon-reload"], ["/usr/lib/chatdaemon/chatdaemon", "reload"]];
+        foreach (string[] command in commands)
+        {
+            string motd = $"edition applied by {string.Join(' ', command)}";
+            await _units.WriteConfigAsync($$"""{ "Chat": { "Motd": "{{motd}}" } }""");
+            CommandResult applied = await container.ExecAsync(command);
+            Assert.True(applied.ExitCode == 0, applied.ToString());
+            using (LineClient after = await ConnectChatAsync())
+            {
+                Assert.Contains("* " + motd, after.Received);
+            }
+
+            await _units.WriteConfigAsync("""{ "Limits": { "MaxLineBytes": -5 } }""");
+            CommandResult rejected = await container.ExecAsync(command);
+            Assert.True(rejected.ExitCode != 0, rejected.ToString());
+            Assert.Contains("MaxLineBytes", rejected.Output + rejected.Error);
+        }
+
+        Assert.Equal("active", await _units.ShowAsync("ActiveState"));
+        using LineClient newcomer = await ConnectChatAsync();
+        await client.SendAsync("connected through four reloads by hand");
+        await newcomer.WaitForLineAsync(line => line.EndsWith("> connected through four reloads by hand"));
+    }
+
+    [SystemdFact]
     public async Task Stop_tells_clients_the_server_is_shutting_down_and_ends_with_success()
     {
         using LineClient client = await ConnectChatAsync();
@@ -247,6 +323,13 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.All(entries, entry => Assert.Equal("chatdaemon", entry.Identifier));
         Assert.Contains(entries, entry => entry.Priority == "6" && entry.Message.Contains("Ready", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(entries, entry => entry.Priority is "3" or "2" && entry.Message.Contains("reload", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Lines of the ExecReload= script (its stderr goes to the journal) that carry the daemon's reason.</summary>
+    private async Task<int> ScriptRejectionsInJournalAsync()
+    {
+        CommandResult journal = await container.ExecAsync("journalctl", "-u", ChatDaemonUnits.Service, "--no-pager", "-o", "cat");
+        return journal.Output.Split('\n').Count(line => line.StartsWith("chatdaemon-reload: configuration rejected, the running one stays: Limits:MaxLineBytes"));
     }
 
     private static string MessageOf(JsonElement entry)

@@ -21,4 +21,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 6, EventName = "ReloadFailed", Level = LogLevel.Error, Message = "Reload failed unexpectedly")]
     public static partial void ReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, EventName = "ReloadAcknowledgementNotWritten", Level = LogLevel.Warning, Message = "Cannot write the reload state {Path}: ExecReload= will not see reloads complete")]
+    public static partial void ReloadAcknowledgementNotWritten(ILogger logger, string path, Exception exception);
 }

@@ -59,7 +59,8 @@ public static class ServerHost
         services.AddSingleton(source.Provider);
         services.AddSingleton(TimeProvider.System);
         services.AddServerOptions(builder.Configuration);
-        services.AddSingleton<IConfigurationReloader, ConfigurationReloader>();
+        services.AddSingleton<ConfigurationReloader>();
+        services.AddSingleton<IConfigurationReloader>(sp => sp.GetRequiredService<ConfigurationReloader>());
         services.Configure<HostOptions>(o =>
         {
             // The server bounds its own drain (Shutdown:DrainTimeoutSeconds, at most an hour); this only backs it up.
@@ -102,6 +103,12 @@ public static class ServerHost
         services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();
         services.AddSingleton<ServiceStatusReporter>();
         services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
+        // After the status reporter: the reload state says "completed" only once READY=1 is sent.
+        services.AddSingleton(sp => new ReloadAcknowledgementFile(
+            ReloadAcknowledgementFile.RuntimeDirectoryOf(Environment.GetEnvironmentVariable("RUNTIME_DIRECTORY")),
+            Environment.ProcessId,
+            sp.GetRequiredService<ILogger<ReloadAcknowledgementFile>>()));
+        services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
         services.AddSingleton<ChatDaemon.Control.IControlStatusSource>(sp => sp.GetRequiredService<ServiceStatusReporter>());
     }
 
@@ -109,9 +116,12 @@ public static class ServerHost
     private static void AddLifecycle(IServiceCollection services)
     {
         services.AddHostedService<LifecycleReporter>();
+        // Written before SIGHUP is handled and before READY=1: ExecReload= can find it from then on.
+        services.AddHostedService(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
         services.AddHostedService<SignalHandlers>();
         services.AddHostedService(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddHostedService<DrainTimeoutExtender>();
+        services.AddHostedService<ReloadRehearsal>();
         services.AddSingleton<ConnectionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionServer>());
     }
