@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,9 @@ public static class OptionsRegistration
     /// candidate configurations. <paramref name="bind"/> is written at the call site with the concrete type
     /// (<c>(c, o) =&gt; c.Bind(o)</c>) so the configuration binding generator replaces reflection there.
     /// </summary>
-    public static IServiceCollection AddCheckedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string? section, Action<IConfiguration, TOptions> bind)
+    public static IServiceCollection AddCheckedOptions<TOptions,
+        // The container constructs the validator: a trimmed image must keep its constructors.
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IServiceCollection services, IConfiguration configuration, string? section, Action<IConfiguration, TOptions> bind)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>
     {

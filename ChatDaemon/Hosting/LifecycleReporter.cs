@@ -13,7 +13,7 @@ internal sealed class LifecycleReporter(IHostApplicationLifetime lifetime, Liste
         lifetime.ApplicationStarted.Register(() => HostingLog.Ready(
             logger,
             string.Join(", ", listeners.Bound),
-            (long)(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds,
+            ProcessAge.Milliseconds(),
             System.Runtime.JitInfo.GetCompiledMethodCount(),
             (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds));
         lifetime.ApplicationStopping.Register(() => HostingLog.Stopping(logger));
