@@ -25,14 +25,22 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     internal const long MinimumSurplusBytes = 16L * 1024 * 1024;
 
     /// <summary>
-    /// True when the memory committed at the last collection exceeds what it left alive by at least
-    /// <see cref="MinimumSurplusBytes"/> and by an eighth of the live heap (so a large heap is not compacted
-    /// for a small gain).
+    /// True when a full collection would give back enough: either the memory committed at the last collection
+    /// exceeds the heap it left by at least <see cref="MinimumSurplusBytes"/> and an eighth of the heap, or the
+    /// heap grew by as much (and by a quarter) since the last full collection, so that the objects a burst
+    /// left behind in gen2 may be dead (measured: 114 MiB heap, 99 MiB of it alive, after 19,000 clients came).
+    /// A large heap is not compacted for a small gain.
     /// </summary>
-    internal static bool IsWorthTrimming(long committedBytes, long heapSizeBytes)
+    internal static bool IsWorthTrimming(long committedBytes, long heapSizeBytes, long heapAfterLastFullCollectionBytes)
     {
         long surplus = committedBytes - heapSizeBytes;
-        return surplus >= MinimumSurplusBytes && surplus >= heapSizeBytes / 8;
+        if (surplus >= MinimumSurplusBytes && surplus >= heapSizeBytes / 8)
+        {
+            return true;
+        }
+
+        long growth = heapSizeBytes - heapAfterLastFullCollectionBytes;
+        return growth >= MinimumSurplusBytes && growth >= heapAfterLastFullCollectionBytes / 4;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -54,7 +62,8 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     private void TrimIfWorthIt()
     {
         var before = GC.GetGCMemoryInfo();
-        if (!IsWorthTrimming(before.TotalCommittedBytes, before.HeapSizeBytes))
+        long lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
+        if (!IsWorthTrimming(before.TotalCommittedBytes, before.HeapSizeBytes, lastFull))
         {
             return;
         }
