@@ -8,31 +8,31 @@ public sealed class IdleMemoryTrimmerTests
     private const long MiB = 1024 * 1024;
 
     [Fact]
-    public void Memory_committed_after_a_burst_beyond_the_live_heap_is_worth_trimming()
+    public void A_daemon_gone_quiet_after_a_burst_is_trimmed()
     {
-        // Measured after 19,000 idle clients connected: 144 MiB heap, 267 MiB committed.
-        Assert.True(IdleMemoryTrimmer.IsWorthTrimming(267 * MiB, 144 * MiB, heapAfterLastFullCollectionBytes: 140 * MiB));
+        // Collections 40 at the last check and now: none for a whole interval; never trimmed yet.
+        Assert.True(IdleMemoryTrimmer.ShouldTrim(collectionsAtLastCheck: 40, collectionsNow: 40, collectionsAfterLastTrim: -1, committedBytes: 126 * MiB));
     }
 
     [Fact]
-    public void A_heap_grown_since_the_last_full_collection_is_worth_trimming_even_when_little_is_committed_beyond_it()
+    public void A_daemon_that_collected_during_the_interval_is_busy_and_left_alone()
     {
-        // Measured: 114 MiB heap, 121 MiB committed, 99 MiB of it alive.
-        Assert.True(IdleMemoryTrimmer.IsWorthTrimming(121 * MiB, 114 * MiB, heapAfterLastFullCollectionBytes: 80 * MiB));
-        Assert.False(IdleMemoryTrimmer.IsWorthTrimming(121 * MiB, 114 * MiB, heapAfterLastFullCollectionBytes: 110 * MiB));
+        Assert.False(IdleMemoryTrimmer.ShouldTrim(collectionsAtLastCheck: 40, collectionsNow: 41, collectionsAfterLastTrim: -1, committedBytes: 126 * MiB));
     }
 
     [Fact]
-    public void A_small_surplus_or_growth_is_not_worth_a_full_collection()
+    public void A_quiet_daemon_is_trimmed_once_until_it_collects_again()
     {
-        Assert.False(IdleMemoryTrimmer.IsWorthTrimming(30 * MiB, 20 * MiB, heapAfterLastFullCollectionBytes: 10 * MiB));
+        // Trimmed at 41 (the trim is a collection); quiet since.
+        Assert.False(IdleMemoryTrimmer.ShouldTrim(collectionsAtLastCheck: 41, collectionsNow: 41, collectionsAfterLastTrim: 41, committedBytes: 99 * MiB));
+
+        // Worked again (collections 41 -> 60), then quiet for an interval: the next burst's leftovers go.
+        Assert.True(IdleMemoryTrimmer.ShouldTrim(collectionsAtLastCheck: 60, collectionsNow: 60, collectionsAfterLastTrim: 41, committedBytes: 99 * MiB));
     }
 
     [Fact]
-    public void A_surplus_small_next_to_a_large_live_heap_is_not_worth_compacting_the_heap()
+    public void A_small_daemon_is_not_worth_a_full_collection()
     {
-        Assert.False(IdleMemoryTrimmer.IsWorthTrimming(1100 * MiB, 1000 * MiB, heapAfterLastFullCollectionBytes: 900 * MiB));
-        Assert.True(IdleMemoryTrimmer.IsWorthTrimming(1125 * MiB, 1000 * MiB, heapAfterLastFullCollectionBytes: 900 * MiB));
-        Assert.True(IdleMemoryTrimmer.IsWorthTrimming(1100 * MiB, 1000 * MiB, heapAfterLastFullCollectionBytes: 800 * MiB));
+        Assert.False(IdleMemoryTrimmer.ShouldTrim(collectionsAtLastCheck: 3, collectionsNow: 3, collectionsAfterLastTrim: -1, committedBytes: 31 * MiB));
     }
 }

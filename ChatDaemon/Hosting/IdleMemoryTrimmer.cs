@@ -1,4 +1,3 @@
-using System.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,63 +9,51 @@ namespace ChatDaemon.Hosting;
 /// it collects, and a daemon holding idle connections allocates nothing, so without this the RSS stays at the
 /// burst's peak for as long as the connections stay idle (measured: 19,000 idle clients, 144 MiB of live objects,
 /// 275 MiB committed; bench/ANALYSIS.md "Idle connections"). Once trimmed, nothing more happens until the GC
-/// has collected again, so a quiet daemon pays for one full collection per burst (about 150 ms at 100 MiB live). The same idea as the JVM's periodic G1 collection
+/// has collected again, so a quiet daemon pays for one full collection per burst (0.2-0.3 s at 100 MiB live);
+/// a busy one, which collects gen0 many times a second, never. The same idea as the JVM's periodic G1 collection
 /// while idle (JEP 346).
 /// </summary>
 internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
-    /// <summary>
-    /// How long no collection may have happened before the process counts as quiet. A busy daemon collects gen0
-    /// many times a second, so it is never trimmed; the trim itself is one blocking full collection.
-    /// </summary>
+    /// <summary>How long no collection may have happened before the process counts as quiet.</summary>
     internal static readonly TimeSpan QuietInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>Committed memory beyond the live heap that is not worth a full collection.</summary>
-    internal const long MinimumSurplusBytes = 16L * 1024 * 1024;
+    /// <summary>Below this much committed, a daemon is too small to be worth a full collection.</summary>
+    internal const long MinimumCommittedBytes = 32L * 1024 * 1024;
 
     /// <summary>
-    /// True when a full collection would give back enough: either the memory committed at the last collection
-    /// exceeds the heap it left by at least <see cref="MinimumSurplusBytes"/> and an eighth of the heap, or the
-    /// heap grew by as much (and by a quarter) since the last full collection, so that the objects a burst
-    /// left behind in gen2 may be dead (measured: 114 MiB heap, 99 MiB of it alive, after 19,000 clients came).
-    /// A large heap is not compacted for a small gain.
+    /// True when the process has been quiet for a whole <see cref="QuietInterval"/> (no collection since the
+    /// last check), has collected since the last trim (so something changed: a trim is done once per burst,
+    /// not every interval), and the GC holds at least <see cref="MinimumCommittedBytes"/>. How much a trim
+    /// returns cannot be told beforehand: after a burst, dead objects in gen2 and free regions both hide in
+    /// the heap and committed sizes (measured: 117 MiB heap, 126 MiB committed, 99 MiB alive).
     /// </summary>
-    internal static bool IsWorthTrimming(long committedBytes, long heapSizeBytes, long heapAfterLastFullCollectionBytes)
-    {
-        long surplus = committedBytes - heapSizeBytes;
-        if (surplus >= MinimumSurplusBytes && surplus >= heapSizeBytes / 8)
-        {
-            return true;
-        }
-
-        long growth = heapSizeBytes - heapAfterLastFullCollectionBytes;
-        return growth >= MinimumSurplusBytes && growth >= heapAfterLastFullCollectionBytes / 4;
-    }
+    internal static bool ShouldTrim(int collectionsAtLastCheck, int collectionsNow, int collectionsAfterLastTrim, long committedBytes) =>
+        collectionsNow == collectionsAtLastCheck
+        && collectionsNow != collectionsAfterLastTrim
+        && committedBytes >= MinimumCommittedBytes;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(QuietInterval, time);
-        int collections = GC.CollectionCount(0);
+        int lastCheck = GC.CollectionCount(0);
+        int afterLastTrim = -1;
         while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             int now = GC.CollectionCount(0);
-            if (now == collections)
+            if (ShouldTrim(lastCheck, now, afterLastTrim, GC.GetGCMemoryInfo().TotalCommittedBytes))
             {
-                TrimIfWorthIt();
+                Trim();
+                afterLastTrim = GC.CollectionCount(0);
             }
 
-            collections = GC.CollectionCount(0);
+            lastCheck = GC.CollectionCount(0);
         }
     }
 
-    private void TrimIfWorthIt()
+    private void Trim()
     {
         var before = GC.GetGCMemoryInfo();
-        long lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
-        if (!IsWorthTrimming(before.TotalCommittedBytes, before.HeapSizeBytes, lastFull))
-        {
-            return;
-        }
 
         // GCCollectionMode.Aggressive (.NET 7+) decommits the free regions and resets the gen0 budget; a
         // forced or optimized collection would leave them committed for the next allocations.
