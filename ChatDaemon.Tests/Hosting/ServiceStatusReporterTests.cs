@@ -40,4 +40,21 @@ public sealed class ServiceStatusReporterTests
         Assert.True(Encoding.UTF8.GetByteCount(sent) < 4096, $"{Encoding.UTF8.GetByteCount(sent)} bytes would be ignored by systemd 252");
         Assert.EndsWith("(see the log)", sent);
     }
+
+    [Fact]
+    public void The_control_status_reports_memory_in_use_while_the_systemd_status_does_not()
+    {
+        var (reporter, _) = Create();
+        var before = GC.GetGCMemoryInfo();
+
+        string described = reporter.Describe();
+
+        var match = System.Text.RegularExpressions.Regex.Match(described,
+            @"^0 clients in 0 rooms, 0 messages, memory (\d+) MiB resident, (\d+) MiB managed heap \((\d+) MiB committed\)$");
+        Assert.True(match.Success, described);
+        Assert.True(long.Parse(match.Groups[1].Value) > 0, described);
+        Assert.True(long.Parse(match.Groups[3].Value) >= long.Parse(match.Groups[2].Value), described);
+        Assert.True(long.Parse(match.Groups[3].Value) >= before.TotalCommittedBytes / (1024 * 1024) / 2, described);
+        Assert.DoesNotContain("memory", reporter.StatusText());
+    }
 }

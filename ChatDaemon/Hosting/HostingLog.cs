@@ -24,4 +24,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 7, EventName = "ReloadAcknowledgementNotWritten", Level = LogLevel.Warning, Message = "Cannot write the reload state {Path}: ExecReload= will not see reloads complete")]
     public static partial void ReloadAcknowledgementNotWritten(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 20, EventName = "IdleMemoryTrimmed", Level = LogLevel.Information, Message = "Idle: returned memory to the system, GC committed {CommittedBeforeMiB} -> {CommittedAfterMiB} MiB ({HeapMiB} MiB live), {PauseMilliseconds} ms pause")]
+    public static partial void IdleMemoryTrimmed(ILogger logger, long committedBeforeMiB, long committedAfterMiB, long heapMiB, long pauseMilliseconds);
 }

@@ -122,6 +122,7 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddHostedService<DrainTimeoutExtender>();
         services.AddHostedService<ReloadRehearsal>();
+        services.AddHostedService<IdleMemoryTrimmer>();
         services.AddSingleton<ConnectionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionServer>());
     }

@@ -28,7 +28,16 @@ internal sealed class ServiceStatusReporter(
     private string _lastStatus = "";
 
     /// <summary>The status line as systemctl shows it.</summary>
-    public string StatusText()
+    public string StatusText() => WithReloadRejection(Counts());
+
+    /// <summary>
+    /// The same line for <c>chatdaemon status</c> (control socket), with the memory in use: resident, the
+    /// managed heap left alive by the last collection, and what the GC holds committed for it. Not in STATUS=,
+    /// which would then change, and be sent to systemd, every second.
+    /// </summary>
+    public string Describe() => WithReloadRejection($"{Counts()}, {MemoryText()}");
+
+    private string Counts()
     {
         int connections = server.ActiveConnections;
         int chat = hub.ClientCount;
@@ -38,11 +47,17 @@ internal sealed class ServiceStatusReporter(
             text += $", {connections - chat} echo";
         }
 
-        return _reloadRejection is { } reason ? $"{text}; reload rejected: {reason}" : text;
+        return text;
     }
 
-    /// <summary>The same line for <c>chatdaemon status</c> (control socket).</summary>
-    public string Describe() => StatusText();
+    private string WithReloadRejection(string text) => _reloadRejection is { } reason ? $"{text}; reload rejected: {reason}" : text;
+
+    internal static string MemoryText()
+    {
+        const long MiB = 1024 * 1024;
+        var gc = GC.GetGCMemoryInfo();
+        return $"memory {Environment.WorkingSet / MiB} MiB resident, {gc.HeapSizeBytes / MiB} MiB managed heap ({gc.TotalCommittedBytes / MiB} MiB committed)";
+    }
 
     public void OnReloading() => notifier.Notify(ServiceState.Reloading(), ServiceState.Status("reloading configuration"));
 
