@@ -33,6 +33,22 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         }
     }
 
+    /// <summary>
+    /// A newcomer is greeted with <paramref name="greeting"/> (when given) and hears what
+    /// <paramref name="member"/>, connected before, says: the daemon still serves both.
+    /// </summary>
+    private async Task AssertServesAsync(LineClient member, string? greeting, string message)
+    {
+        using LineClient newcomer = await ConnectChatAsync();
+        if (greeting is not null)
+        {
+            Assert.Contains(greeting, newcomer.Received);
+        }
+
+        await member.SendAsync(message);
+        await newcomer.WaitForLineAsync(line => line.EndsWith("> " + message));
+    }
+
     private async Task<LineClient> ConnectChatAsync()
     {
         LineClient client = await LineClient.ConnectAsync(_units.ChatPort);
@@ -80,11 +96,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.True(reload.ExitCode == 0, reload.ToString());
         Assert.Equal("success", await _units.ShowAsync("ReloadResult"));
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
-        using LineClient after = await ConnectChatAsync();
-        Assert.Contains("* second edition of the message of the day", after.Received);
-
-        await before.SendAsync("still connected");
-        await after.WaitForLineAsync(line => line.EndsWith("> still connected"));
+        await AssertServesAsync(before, "* second edition of the message of the day", "still connected");
     }
 
     [SystemdFact]
@@ -107,10 +119,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         string status = await _units.WaitForPropertyAsync("StatusText", text => text.Contains("reload rejected: "), TimeSpan.FromSeconds(5));
         Assert.Contains("MaxLineBytes", status);
 
-        using LineClient newcomer = await ConnectChatAsync();
-        Assert.Contains("* the configuration that works", newcomer.Received);
-        await client.SendAsync("old configuration still serving");
-        await newcomer.WaitForLineAsync(line => line.EndsWith("> old configuration still serving"));
+        await AssertServesAsync(client, "* the configuration that works", "old configuration still serving");
     }
 
     [SystemdFact]
@@ -131,10 +140,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
         string state = (await container.ExecAsync("cat", "/run/chatdaemon/reload-state")).EnsureSuccess().Output.Trim();
         Assert.Matches($@"^{mainPid} (\d+) \1 applied$", state);
-        using LineClient after = await ConnectChatAsync();
-        Assert.Contains("* the edition both reloads asked for", after.Received);
-        await client.SendAsync("connected through both reloads");
-        await after.WaitForLineAsync(line => line.EndsWith("> connected through both reloads"));
+        await AssertServesAsync(client, "* the edition both reloads asked for", "connected through both reloads");
     }
 
     [SystemdFact]
@@ -155,10 +161,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.Equal("active", await _units.ShowAsync("ActiveState"));
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
         Assert.True(await ScriptRejectionsInJournalAsync() > rejectionsLogged, "ExecReload= did not log the daemon's reason");
-        using LineClient newcomer = await ConnectChatAsync();
-        Assert.Contains("* the configuration that works", newcomer.Received);
-        await client.SendAsync("old configuration still serving");
-        await newcomer.WaitForLineAsync(line => line.EndsWith("> old configuration still serving"));
+        await AssertServesAsync(client, "* the configuration that works", "old configuration still serving");
     }
 
     [SystemdFact]
@@ -184,9 +187,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         }
 
         Assert.Equal("active", await _units.ShowAsync("ActiveState"));
-        using LineClient newcomer = await ConnectChatAsync();
-        await client.SendAsync("connected through four reloads by hand");
-        await newcomer.WaitForLineAsync(line => line.EndsWith("> connected through four reloads by hand"));
+        await AssertServesAsync(client, greeting: null, "connected through four reloads by hand");
     }
 
     [SystemdFact]
