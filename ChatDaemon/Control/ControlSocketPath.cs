@@ -1,3 +1,5 @@
+using ChatDaemon.Systemd;
+
 namespace ChatDaemon.Control;
 
 /// <summary>
@@ -32,13 +34,13 @@ public static class ControlSocketPath
     }
 
     public static string? Resolve(string? explicitPath, string? pidFilePath) =>
-        Resolve(explicitPath, pidFilePath, Environment.GetEnvironmentVariable("RUNTIME_DIRECTORY"));
+        Resolve(explicitPath, pidFilePath, Environment.GetEnvironmentVariable(RuntimeDirectory.Variable));
 
     internal static string? Resolve(string? explicitPath, string? pidFilePath, string? runtimeDirectory)
     {
         if (!string.IsNullOrEmpty(explicitPath))
             return explicitPath;
-        var firstRuntimeDirectory = runtimeDirectory?.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        var firstRuntimeDirectory = RuntimeDirectory.First(runtimeDirectory);
         if (!string.IsNullOrEmpty(firstRuntimeDirectory))
             return Path.Combine(firstRuntimeDirectory, FileNameInRuntimeDirectory);
         if (!string.IsNullOrEmpty(pidFilePath))

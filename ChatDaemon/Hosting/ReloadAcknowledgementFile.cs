@@ -33,12 +33,8 @@ internal sealed class ReloadAcknowledgementFile : IReloadObserver, IHostedServic
     /// <summary>The file's path, or null when there is no runtime directory.</summary>
     public string? FilePath => _path;
 
-    /// <summary>
-    /// The first directory of $RUNTIME_DIRECTORY, which systemd sets for RuntimeDirectory= (systemd.exec(5),
-    /// systemd 240+; colon-separated when several are configured), or null.
-    /// </summary>
-    public static string? RuntimeDirectoryOf(string? variable) =>
-        variable?.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+    /// <summary>The first directory of $RUNTIME_DIRECTORY (<see cref="Systemd.RuntimeDirectory.First"/>), or null.</summary>
+    public static string? RuntimeDirectoryOf(string? variable) => Systemd.RuntimeDirectory.First(variable);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -105,7 +105,7 @@ public static class ServerHost
         services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
         // After the status reporter: the reload state says "completed" only once READY=1 is sent.
         services.AddSingleton(sp => new ReloadAcknowledgementFile(
-            ReloadAcknowledgementFile.RuntimeDirectoryOf(Environment.GetEnvironmentVariable("RUNTIME_DIRECTORY")),
+            Systemd.RuntimeDirectory.FromEnvironment(),
             Environment.ProcessId,
             sp.GetRequiredService<ILogger<ReloadAcknowledgementFile>>()));
         services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
