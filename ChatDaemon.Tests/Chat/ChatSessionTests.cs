@@ -68,6 +68,27 @@ public sealed class ChatSessionTests
     }
 
     [Fact]
+    public async Task A_too_long_line_amid_a_burst_is_refused_to_its_sender_and_the_lines_around_it_are_relayed()
+    {
+        var (alice, _, _) = Start("a");
+        var (bob, _, bobRun) = Start("b");
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await bob.ReadLineAsync();
+        await bob.ReadLineAsync();
+
+        // One write: a message, a line past the 4096-byte limit, and a control-character-laden message.
+        await bob.SendAsync("before\r\n" + new string('x', 5000) + "\r\nafter\u0007\u001b[2J\r\n");
+        Assert.Equal("! line too long (max 4096 bytes)", await bob.ReadLineAsync());
+        Assert.Equal("<guest-2> before", await alice.ReadLineAsync());
+        Assert.Equal("<guest-2> after[2J", await alice.ReadLineAsync());
+        bob.CloseInput();
+        Assert.Equal(ShutdownReason.ClientClosed, await bobRun.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("* guest-2 left lobby", await alice.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task A_last_line_without_a_line_ending_still_counts_at_end_of_stream()
     {
         var (alice, _, _) = Start("a");
