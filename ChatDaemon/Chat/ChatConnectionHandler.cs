@@ -11,7 +11,6 @@ public sealed class ChatConnectionHandler(ChatHub hub, ChatSettings settings, Ch
 
     public async ValueTask RefuseAsync(ClientConnection connection, ShutdownReason reason)
     {
-        connection.Output.Write(reason == ShutdownReason.ServerFull ? ChatText.ServerFull : ChatText.TooManyFromAddress);
-        await connection.Output.FlushAsync().ConfigureAwait(false);
+        await connection.SendAsync(reason == ShutdownReason.ServerFull ? ChatText.ServerFull : ChatText.TooManyFromAddress).ConfigureAwait(false);
     }
 }

@@ -4,6 +4,7 @@ using ChatDaemon.Configuration;
 using ChatDaemon.Echo;
 using ChatDaemon.Logging;
 using ChatDaemon.Networking;
+using ChatDaemon.Networking.Epoll;
 using ChatDaemon.Systemd;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChatDaemon.Hosting;
 
@@ -70,16 +72,20 @@ public static class ServerHost
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     }
 
-    /// <summary>Listeners on Kestrel's socket transport (no HTTP), admission, and the chat and echo protocols.</summary>
+    /// <summary>Listeners on the configured transport (ours, or Kestrel's without HTTP), admission, and the chat and echo protocols.</summary>
     private static void AddServer(IServiceCollection services)
     {
-        // Zero-byte reads keep idle connections free of buffers.
+        // Kestrel's transport (Transport:Kind=Sockets): zero-byte reads keep idle connections free of buffers.
         services.Configure<SocketTransportOptions>(o =>
         {
             o.WaitForDataBeforeAllocatingBuffer = true;
             o.NoDelay = true;
         });
-        services.AddSingleton<IConnectionListenerFactory, SocketTransportFactory>();
+        services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<IOptions<TransportOptions>>().Value.Kind switch
+        {
+            TransportKind.Sockets => new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
+            _ => new EpollTransportFactory(sp.GetRequiredService<IOptions<TransportOptions>>(), sp.GetRequiredService<ILogger<EpollTransportFactory>>()),
+        });
         services.AddSingleton<ListenerSet>();
         services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ListenerSet>());
         services.AddSingleton<ConnectionAdmission>();

@@ -14,6 +14,7 @@ namespace ChatDaemon.Networking;
 public sealed class ClientConnection
 {
     private readonly ConnectionContext _context;
+    private readonly IConnectionSendFeature? _send;
     private readonly Socket? _socket;
     private int _reason = -1;
 
@@ -21,7 +22,8 @@ public sealed class ClientConnection
     {
         _context = context;
         Protocol = protocol;
-        _socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        _send = context.Features.Get<IConnectionSendFeature>();
+        _socket = _send is null ? context.Features.Get<IConnectionSocketFeature>()?.Socket : null;
         RemoteAddress = context.RemoteEndPoint switch
         {
             IPEndPoint ip => ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address,
@@ -50,6 +52,11 @@ public sealed class ClientConnection
     /// </summary>
     public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data)
     {
+        if (_send is not null)
+        {
+            return _send.SendAsync(data);
+        }
+
         if (_socket is null)
         {
             return WriteToOutputAsync(data);
@@ -99,7 +106,11 @@ public sealed class ClientConnection
     {
         TrySetReason(reason);
         await Input.CompleteAsync().ConfigureAwait(false);
-        await Output.CompleteAsync().ConfigureAwait(false);
+        if (_send is null)
+        {
+            // A transport with a send path of its own completes whatever output was used when disposed.
+            await Output.CompleteAsync().ConfigureAwait(false);
+        }
 
         // Disposing waits for the transport to send what is left and to release its buffers.
         await _context.DisposeAsync().ConfigureAwait(false);

@@ -52,4 +52,7 @@ internal static partial class NetworkingLog
 
     [LoggerMessage(EventId = 115, EventName = "StaleUnixSocketRemoved", Level = LogLevel.Information, Message = "Removed stale unix socket {Path}")]
     public static partial void StaleUnixSocketRemoved(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 116, EventName = "TransportLoopFault", Level = LogLevel.Error, Message = "Transport event loop fault; the connection concerned was aborted")]
+    public static partial void TransportLoopFault(ILogger logger, Exception exception);
 }

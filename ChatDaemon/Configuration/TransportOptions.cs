@@ -1,0 +1,11 @@
+namespace ChatDaemon.Configuration;
+
+/// <summary>The connection transport (section <c>Transport</c>); read once at start, a change needs a restart.</summary>
+public sealed class TransportOptions
+{
+    /// <summary><see cref="TransportKind.Epoll"/> (default) or <see cref="TransportKind.Sockets"/> (Kestrel's).</summary>
+    public TransportKind Kind { get; set; } = TransportKind.Epoll;
+
+    /// <summary>Event loop threads of the epoll transport; 0 (default) means one per CPU the process may use.</summary>
+    public int EventLoops { get; set; }
+}

@@ -1,0 +1,177 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+
+namespace ChatDaemon.Networking.Epoll;
+
+/// <summary>
+/// One epoll(7) instance and the thread that waits on it. Connections are registered level-triggered
+/// under a key of (generation, slot), not under their descriptor: an event that was already fetched
+/// for a connection that has since closed cannot reach a newer connection that reuses the number.
+/// Work triggered by an event runs on this thread: a receive, the reader's processing of it (the input
+/// pipe schedules its reader inline) and, usually, the reply, as a C event loop like Redis does it.
+/// </summary>
+internal sealed unsafe class EpollLoop : IDisposable
+{
+    private const int MaxEvents = 256;
+    private const ulong WakeKey = ulong.MaxValue;
+
+    private readonly int _epollFd;
+    private readonly int _wakeFd;
+    private readonly Thread _thread;
+    private readonly Action<Exception> _onFault;
+    private readonly object _slotsLock = new();
+    private EpollConnection?[] _slots = new EpollConnection?[256];
+    private readonly Stack<int> _freeSlots = new();
+    private int _nextSlot;
+    private uint _generation;
+    private volatile bool _stopping;
+
+    public EpollLoop(int index, Action<Exception> onFault)
+    {
+        _onFault = onFault;
+        _epollFd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (_epollFd < 0)
+        {
+            throw new SocketException((int)SocketErrors.FromErrno(LibC.errno));
+        }
+
+        _wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        if (_wakeFd < 0 || Control(LibC.EPOLL_CTL_ADD, _wakeFd, LibC.EPOLLIN, WakeKey) != 0)
+        {
+            int errno = LibC.errno;
+            LibC.close(_epollFd);
+            throw new SocketException((int)SocketErrors.FromErrno(errno));
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = $"epoll-{index}" };
+        _thread.UnsafeStart();
+    }
+
+    /// <summary>Gives <paramref name="connection"/> a key; events for it arrive once it is added to epoll.</summary>
+    public ulong Reserve(EpollConnection connection)
+    {
+        lock (_slotsLock)
+        {
+            if (!_freeSlots.TryPop(out int slot))
+            {
+                slot = _nextSlot++;
+                if (slot == _slots.Length)
+                {
+                    // Published before the descriptor is added, so the loop sees the slot when its first event comes.
+                    var larger = new EpollConnection?[_slots.Length * 2];
+                    Array.Copy(_slots, larger, _slots.Length);
+                    Volatile.Write(ref _slots, larger);
+                }
+            }
+
+            // Generation 0 never appears, so a key is never 0 and never the wake key.
+            _generation = _generation == uint.MaxValue - 1 ? 1 : _generation + 1;
+            _slots[slot] = connection;
+            return ((ulong)_generation << 32) | (uint)slot;
+        }
+    }
+
+    /// <summary>Frees the key; events still in flight for it are dropped by the key check.</summary>
+    public void Release(ulong key)
+    {
+        int slot = (int)(uint)key;
+        lock (_slotsLock)
+        {
+            if (_slots[slot] is { } current && current.Key == key)
+            {
+                _slots[slot] = null;
+                _freeSlots.Push(slot);
+            }
+        }
+    }
+
+    /// <summary>epoll_ctl(2) for a connection's socket; 0 or an errno.</summary>
+    public int Control(int op, SafeSocketHandle socket, uint events, ulong key)
+    {
+        byte* ev = stackalloc byte[16];
+        *(uint*)ev = events;
+        *(ulong*)(ev + LibC.epoll_event_data_offset) = key;
+        return LibC.epoll_ctl(_epollFd, op, socket, ev) == 0 ? 0 : LibC.errno;
+    }
+
+    private int Control(int op, int fd, uint events, ulong key)
+    {
+        byte* ev = stackalloc byte[16];
+        *(uint*)ev = events;
+        *(ulong*)(ev + LibC.epoll_event_data_offset) = key;
+        return LibC.epoll_ctl(_epollFd, op, fd, ev);
+    }
+
+    private void Run()
+    {
+        int size = LibC.epoll_event_size;
+        int dataOffset = LibC.epoll_event_data_offset;
+        byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * size));
+        try
+        {
+            while (!_stopping)
+            {
+                int count = LibC.epoll_wait(_epollFd, events, MaxEvents, -1);
+                if (count < 0)
+                {
+                    int errno = LibC.errno;
+                    if (errno == LibC.EINTR)
+                    {
+                        continue;
+                    }
+
+                    _onFault(new SocketException((int)SocketErrors.FromErrno(errno)));
+                    return;
+                }
+
+                for (int i = 0; i < count; i++)
+                {
+                    byte* ev = events + (i * size);
+                    ulong key = *(ulong*)(ev + dataOffset);
+                    if (key == WakeKey)
+                    {
+                        continue;
+                    }
+
+                    int slot = (int)(uint)key;
+                    var slots = Volatile.Read(ref _slots);
+                    var connection = slot < slots.Length ? slots[slot] : null;
+                    if (connection is null || connection.Key != key)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        connection.OnEvents(*(uint*)ev);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A bug, not a client's doing: that connection goes, the loop and the others stay.
+                        _onFault(ex);
+                        connection.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("transport fault", ex));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        ulong one = 1;
+        LibC.write(_wakeFd, (byte*)&one, sizeof(ulong));
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(1));
+        }
+
+        LibC.close(_wakeFd);
+        LibC.close(_epollFd);
+    }
+}
