@@ -106,14 +106,17 @@ echo_labels = sorted(set(labels("echo", "chatdaemon")) | set(labels("echo", "red
                      key=lambda l: [int(t.split("=")[1]) for t in l.split()])
 if echo_labels:
     w("## 1. Echo round trips (32-byte lines; Redis: inline `PING` → `+PONG`)\n")
-    w("| connections, depth | ChatDaemon req/s | Redis req/s | ratio | ChatDaemon p50 / p99 / p99.9 | Redis p50 / p99 / p99.9 |")
-    w("|---|---|---|---|---|---|")
+    w("ChatDaemon runs on its own epoll transport (the default); the *Kestrel transport* column is the same "
+      "daemon with `Transport:Kind=Sockets`, for comparison.\n")
+    w("| connections, depth | ChatDaemon req/s | Redis req/s | ratio | ChatDaemon p50 / p99 / p99.9 | Redis p50 / p99 / p99.9 | Kestrel transport req/s |")
+    w("|---|---|---|---|---|---|---|")
     for l in echo_labels:
-        c, r = ("echo", "chatdaemon", l), ("echo", "redis", l)
+        c, r, k = ("echo", "chatdaemon", l), ("echo", "redis", l), ("echo", "kestrel", l)
         rt = ratio(med(c, lambda x: x["rps"])[0], med(r, lambda x: x["rps"])[0])
         w(f"| {l} | {cell(c, lambda x: x['rps'])} | {cell(r, lambda x: x['rps'])} | {fmt_ratio(rt)} | "
           f"{cell(c, lat('p50_us'), fmt_us)} / {cell(c, lat('p99_us'), fmt_us)} / {cell(c, lat('p999_us'), fmt_us)} | "
-          f"{cell(r, lat('p50_us'), fmt_us)} / {cell(r, lat('p99_us'), fmt_us)} / {cell(r, lat('p999_us'), fmt_us)} |")
+          f"{cell(r, lat('p50_us'), fmt_us)} / {cell(r, lat('p99_us'), fmt_us)} / {cell(r, lat('p999_us'), fmt_us)} | "
+          f"{cell(k, lambda x: x['rps'])} |")
     w("")
     w("![echo throughput](results/echo_throughput.png)\n")
     w("![echo latency](results/echo_latency.png)\n")
@@ -134,15 +137,16 @@ if chat_labels:
       "it also crashes when clients connect quickly, so its clients connect one at a time). The 10,000-connection "
       "rows are single runs; that room is filled with `Chat:AnnounceMembershipUpTo=1000` (joins are not announced "
       "above 1,000 members, which only shortens the setup: nobody joins while the fan-out is measured).\n")
-    w("| connections, window | ChatDaemon deliveries/s | ncat --chat deliveries/s | ratio | ChatDaemon p50 / p99 / p99.9 | ncat p50 / p99 / p99.9 |")
-    w("|---|---|---|---|---|---|")
+    w("| connections, window | ChatDaemon deliveries/s | ncat --chat deliveries/s | ratio | ChatDaemon p50 / p99 / p99.9 | ncat p50 / p99 / p99.9 | Kestrel transport deliveries/s |")
+    w("|---|---|---|---|---|---|---|")
     for l in chat_labels:
-        c, n = ("chat", "chatdaemon", l), ("chat", "ncat", l)
+        c, n, k = ("chat", "chatdaemon", l), ("chat", "ncat", l), ("chat", "kestrel", l)
         rt = ratio(med(c, lambda x: x["deliveries_per_s"])[0], med(n, lambda x: x["deliveries_per_s"])[0])
+        kc = cell(k, lambda x: x["deliveries_per_s"]) if groups.get(k) else "–"
         w(f"| {l} | {cell(c, lambda x: x['deliveries_per_s'])} | {cell(n, lambda x: x['deliveries_per_s'])} | "
           f"{fmt_ratio(rt)} | {cell(c, lat('p50_us'), fmt_us)} / {cell(c, lat('p99_us'), fmt_us)} / "
           f"{cell(c, lat('p999_us'), fmt_us)} | {cell(n, lat('p50_us'), fmt_us)} / {cell(n, lat('p99_us'), fmt_us)} / "
-          f"{cell(n, lat('p999_us'), fmt_us)} |")
+          f"{cell(n, lat('p999_us'), fmt_us)} | {kc} |")
     w("")
     w("![chat throughput](results/chat_throughput.png)\n")
     w("![chat latency](results/chat_latency.png)\n")
@@ -404,7 +408,7 @@ plot {', '.join(plots)}
 
 if echo_labels:
     lines = []
-    for srv, name in (("chatdaemon", "ChatDaemon"), ("redis", "Redis")):
+    for srv, name in (("chatdaemon", "ChatDaemon"), ("kestrel", "ChatDaemon, Kestrel transport"), ("redis", "Redis")):
         for d in ("1", "16"):
             lines.append((write_dat(f"echo_{srv}_d{d}.dat", series("echo", srv, {"d": d}, lambda x: x["rps"])), f"{name} depth {d}"))
     line_chart("echo_throughput.png", "Echo round trips: requests/s vs connections", "requests/s", lines)

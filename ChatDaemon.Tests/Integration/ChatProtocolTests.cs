@@ -2,12 +2,15 @@ using System.Text;
 
 namespace ChatDaemon.Tests.Integration;
 
-public sealed class ChatProtocolTests : IAsyncLifetime
+/// <summary>The chat protocol on the default transport (epoll); <see cref="ChatProtocolOnKestrelSocketsTests"/> runs the same on Kestrel's.</summary>
+public class ChatProtocolTests : IAsyncLifetime
 {
     private TestServer _server = null!;
 
+    protected virtual string[] TransportKeys => [];
+
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(
-        """{ "Listen": [ "chat=127.0.0.1:0" ], "Chat": { "Motd": "Hello there\nSecond line" } }""");
+        """{ "Listen": [ "chat=127.0.0.1:0" ], "Chat": { "Motd": "Hello there\nSecond line" } }""", TransportKeys);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -249,4 +252,9 @@ public sealed class ChatProtocolTests : IAsyncLifetime
         Assert.Equal("<alice> two", await bob.ReadLineAsync());
         Assert.Equal("<alice> three ✓", await bob.ReadLineAsync());
     }
+}
+
+public sealed class ChatProtocolOnKestrelSocketsTests : ChatProtocolTests
+{
+    protected override string[] TransportKeys => ["--Transport:Kind=Sockets"];
 }

@@ -1,15 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Sockets;
 
 namespace ChatDaemon.Tests.Integration;
 
-public sealed class EchoTests : IAsyncLifetime
+/// <summary>Echo on the default transport (epoll); <see cref="EchoOnKestrelSocketsTests"/> runs the same on Kestrel's.</summary>
+public class EchoTests : IAsyncLifetime
 {
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    protected virtual string[] TransportKeys => [];
+
+    protected virtual Type ExpectedTransport => typeof(ChatDaemon.Networking.Epoll.EpollTransportFactory);
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(null, TransportKeys);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public void The_configured_transport_serves_the_listeners() =>
+        Assert.IsType(ExpectedTransport, _server.Services.GetRequiredService<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>());
 
     [Theory]
     [InlineData(1)]
@@ -77,4 +87,11 @@ public sealed class EchoTests : IAsyncLifetime
 
         Assert.Equal(sent, received);
     }
+}
+
+public sealed class EchoOnKestrelSocketsTests : EchoTests
+{
+    protected override string[] TransportKeys => ["--Transport:Kind=Sockets"];
+
+    protected override Type ExpectedTransport => typeof(Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportFactory);
 }
