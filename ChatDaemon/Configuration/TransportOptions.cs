@@ -6,6 +6,6 @@ public sealed class TransportOptions
     /// <summary><see cref="TransportKind.Epoll"/> (default) or <see cref="TransportKind.Sockets"/> (Kestrel's).</summary>
     public TransportKind Kind { get; set; } = TransportKind.Epoll;
 
-    /// <summary>Event loop threads of the epoll transport; 0 (default) means one per CPU the process may use.</summary>
+    /// <summary>Event loop threads of the epoll transport; 0 (default) means half the CPUs the process may use, at least one.</summary>
     public int EventLoops { get; set; }
 }

@@ -13,7 +13,7 @@ internal sealed class TransportOptionsValidator : IValidateOptions<TransportOpti
 
         if (options.EventLoops is < 0 or > 256)
         {
-            return ValidateOptionsResult.Fail($"Transport:EventLoops: {options.EventLoops} is out of range (0 to 256; 0 means one per CPU)");
+            return ValidateOptionsResult.Fail($"Transport:EventLoops: {options.EventLoops} is out of range (0 to 256; 0 means half the CPUs)");
         }
 
         return ValidateOptionsResult.Success;
