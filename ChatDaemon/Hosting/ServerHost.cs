@@ -75,15 +75,9 @@ public static class ServerHost
     /// <summary>Listeners on the configured transport (ours, or Kestrel's without HTTP), admission, and the chat and echo protocols.</summary>
     private static void AddServer(IServiceCollection services)
     {
-        // Kestrel's transport (Transport:Kind=Sockets): zero-byte reads keep idle connections free of buffers.
-        services.Configure<SocketTransportOptions>(o =>
-        {
-            o.WaitForDataBeforeAllocatingBuffer = true;
-            o.NoDelay = true;
-        });
         services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<IOptions<TransportOptions>>().Value.Kind switch
         {
-            TransportKind.Sockets => new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
+            TransportKind.Sockets => CreateKestrelSocketTransport(sp.GetRequiredService<ILoggerFactory>()),
             _ => new EpollTransportFactory(sp.GetRequiredService<IOptions<TransportOptions>>(), sp.GetRequiredService<ILogger<EpollTransportFactory>>()),
         });
         services.AddSingleton<ListenerSet>();
@@ -96,6 +90,19 @@ public static class ServerHost
         services.AddKeyedSingleton<IConnectionHandler, ChatConnectionHandler>(ListenerProtocol.Chat);
         services.AddKeyedSingleton<IConnectionHandler, EchoConnectionHandler>(ListenerProtocol.Echo);
     }
+
+    // Kept out of line so Kestrel's transport assembly is loaded only when it is chosen (a cold start loads
+    // nothing it does not use).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IConnectionListenerFactory CreateKestrelSocketTransport(ILoggerFactory loggerFactory) =>
+        new SocketTransportFactory(
+            Options.Create(new SocketTransportOptions
+            {
+                // Zero-byte reads keep idle connections free of buffers.
+                WaitForDataBeforeAllocatingBuffer = true,
+                NoDelay = true,
+            }),
+            loggerFactory);
 
     /// <summary>
     /// Under systemd: sd_notify, the passed sockets (replacing the configured listeners), the

@@ -108,7 +108,7 @@ static struct {
     char host[64];
     int port, echo_port;
     int conns, depth, size, senders, window;
-    double duration, warmup, setup_timeout, quiesce_ms;
+    double duration, warmup, setup_timeout, quiesce_ms, settle_s;
     int redis;
     int greet_lines;
     int pid;
@@ -634,6 +634,7 @@ static void usage(void)
             "  --duration S --warmup S  measured seconds after warm-up seconds\n"
             "  --greet-lines L      wait for L lines from the server on each connection before starting\n"
             "  --quiesce-ms MS      after setup, discard input until quiet this long (default 300)\n"
+            "  --settle-s S         idle mode: keep holding the connections S seconds more and sample RSS again\n"
             "  --setup-timeout S    bound on connecting + greeting (default 120)\n"
             "  --pid PID            server pid: CPU time and VmRSS are read from /proc\n"
             "  --src-from IP --per-src N   bind sources from IP upwards, N connections each\n"
@@ -653,7 +654,7 @@ int main(int argc, char **argv)
         { "mode", 1, 0, 'm' }, { "host", 1, 0, 'h' }, { "port", 1, 0, 'p' }, { "conns", 1, 0, 'n' },
         { "depth", 1, 0, 'd' }, { "size", 1, 0, 's' }, { "redis", 0, 0, 'r' }, { "senders", 1, 0, 'S' },
         { "window", 1, 0, 'W' }, { "duration", 1, 0, 'D' }, { "warmup", 1, 0, 'w' }, { "greet-lines", 1, 0, 'g' },
-        { "quiesce-ms", 1, 0, 'q' }, { "setup-timeout", 1, 0, 't' }, { "pid", 1, 0, 'P' }, { "src-from", 1, 0, 'f' },
+        { "quiesce-ms", 1, 0, 'q' }, { "settle-s", 1, 0, 'Z' }, { "setup-timeout", 1, 0, 't' }, { "pid", 1, 0, 'P' }, { "src-from", 1, 0, 'f' },
         { "per-src", 1, 0, 'F' }, { "echo-port", 1, 0, 'e' }, { "echo-redis", 0, 0, 'R' },
         { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { "join-rooms", 1, 0, 'J' }, { 0, 0, 0, 0 },
     };
@@ -680,6 +681,7 @@ int main(int argc, char **argv)
         case 'w': opt.warmup = atof(optarg); break;
         case 'g': opt.greet_lines = atoi(optarg); break;
         case 'q': opt.quiesce_ms = atof(optarg); break;
+        case 'Z': opt.settle_s = atof(optarg); break;
         case 't': opt.setup_timeout = atof(optarg); break;
         case 'P': opt.pid = atoi(optarg); break;
         case 'f': snprintf(opt.src_from, sizeof opt.src_from, "%s", optarg); break;
@@ -710,7 +712,7 @@ int main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGALRM, on_alarm);
-    alarm((unsigned)(opt.setup_timeout * 2 + opt.warmup + opt.duration + 60));
+    alarm((unsigned)(opt.setup_timeout * 2 + opt.warmup + opt.duration + opt.settle_s + 60));
     raise_nofile();
 
     /* template request line for echo: "ECHO 0123...\r\n" of exactly opt.size bytes */
@@ -791,6 +793,14 @@ int main(int argc, char **argv)
         if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
         double setup_s = (now_ns() - t0) / 1e9;
         long rss_after = read_vmrss_kib(opt.pid);
+        /* settled: the same connections held, untouched, for settle_s more (a server may give memory back
+           once it is quiet, as ChatDaemon's idle trim does after 30 s) */
+        long rss_settled = rss_after;
+        if (opt.settle_s > 0) {
+            struct timespec st = { (time_t)opt.settle_s, (long)((opt.settle_s - (time_t)opt.settle_s) * 1e9) };
+            while (nanosleep(&st, &st) != 0 && errno == EINTR) {}
+            rss_settled = read_vmrss_kib(opt.pid);
+        }
         struct sockaddr_in edst = dst;
         edst.sin_port = htons((uint16_t)opt.echo_port);
         char keep_src[64];
@@ -815,9 +825,12 @@ int main(int argc, char **argv)
         printf("{\"mode\":\"idle\",");
         print_common(0, -1, secs);
         printf("\"setup_s\":%.3f,\"held\":%d,\"rss_before_kib\":%ld,\"rss_after_kib\":%ld,\"rss_end_kib\":%ld,"
-               "\"rss_per_conn_bytes\":%.1f,\"echo_rps\":%.1f,",
+               "\"rss_per_conn_bytes\":%.1f,\"settle_s\":%.1f,\"rss_settled_kib\":%ld,\"rss_settled_per_conn_bytes\":%.1f,"
+               "\"echo_rps\":%.1f,",
                setup_s, open, rss_before, rss_after, rss_end,
                rss_before >= 0 && rss_after >= 0 ? (rss_after - rss_before) * 1024.0 / opt.conns : -1.0,
+               opt.settle_s, rss_settled,
+               rss_before >= 0 && rss_settled >= 0 ? (rss_settled - rss_before) * 1024.0 / opt.conns : -1.0,
                m_replies / secs);
         hjson("latency", &H);
         printf("}\n");
