@@ -11,24 +11,14 @@ namespace ChatDaemon.Networking.Epoll;
 
 /// <summary>
 /// An accepted socket served by an <see cref="EpollLoop"/>. Input: one recv(2) per readiness event into
-/// the input pipe, whose reader runs inline; when the reader falls behind (the pipe is full), the socket
-/// leaves the epoll read set until it catches up, so TCP pushes back on the client. Output: send(2) from
-/// the caller's thread (<see cref="IConnectionSendFeature"/>); only when the kernel's buffer is full does
-/// the sender wait for EPOLLOUT. Nothing is allocated per idle connection beyond this object, its
-/// socket and its input pipe: receive buffers are taken only when data is there.
+/// the <see cref="ReceiveBuffer"/>, whose reader runs inline; when the reader falls behind (the buffer is
+/// full), the socket leaves the epoll read set until it catches up, so TCP pushes back on the client.
+/// Output: send(2) from the caller's thread (<see cref="IConnectionSendFeature"/>); only when the kernel's
+/// buffer is full does the sender wait for EPOLLOUT. An idle connection is this object, its socket and its
+/// receive buffer's bookkeeping: arrays are taken only while bytes wait to be read.
 /// </summary>
-internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnectionSendFeature, IConnectionSocketFeature, IFeatureCollection
+internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnectionSendFeature, IConnectionSocketFeature, IFeatureCollection, IReceiveBufferOwner
 {
-    private const int ReceiveBufferSize = 4096;
-
-    private static readonly PipeOptions InputOptions = new(
-        readerScheduler: PipeScheduler.Inline,
-        writerScheduler: PipeScheduler.ThreadPool,
-        pauseWriterThreshold: 64 * 1024,
-        resumeWriterThreshold: 32 * 1024,
-        minimumSegmentSize: ReceiveBufferSize,
-        useSynchronizationContext: false);
-
     private static readonly PipeOptions OutputOptions = new(
         readerScheduler: PipeScheduler.ThreadPool,
         writerScheduler: PipeScheduler.Inline,
@@ -39,7 +29,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     private readonly Socket _socket;
     private readonly SafeSocketHandle _handle;
     private readonly EpollLoop _loop;
-    private readonly Pipe _input = new(InputOptions);
+    private readonly ReceiveBuffer _input;
     private readonly object _gate = new();
     private readonly long _number = Interlocked.Increment(ref s_lastNumber);
 
@@ -48,6 +38,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     private TaskCompletionSource<bool>? _writable;
     private uint _interest;
     private bool _registered;
+    private bool _resumeRequested;
 
     private int _aborted;
     private int _disposed;
@@ -72,6 +63,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         _socket = socket;
         _handle = socket.SafeHandle;
         _loop = loop;
+        _input = new ReceiveBuffer(this);
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         Key = loop.Reserve(this);
@@ -132,7 +124,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         set => throw new NotSupportedException("The transport owns the connection-closed token.");
     }
 
-    PipeReader IDuplexPipe.Input => _input.Reader;
+    PipeReader IDuplexPipe.Input => _input;
 
     PipeWriter IDuplexPipe.Output
     {
@@ -191,7 +183,6 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
     private unsafe void Receive()
     {
-        var writer = _input.Writer;
         if (Volatile.Read(ref _aborted) != 0)
         {
             EndInput(_abortReason);
@@ -200,36 +191,38 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
         while (true)
         {
-            var memory = writer.GetMemory(1);
+            var room = _input.BeginReceive();
+            if (room.Count == 0)
+            {
+                PauseReceiving();
+                return;
+            }
+
             nint received;
+            int errno = 0;
             try
             {
-                fixed (byte* buffer = memory.Span)
+                fixed (byte* buffer = &room.Array![room.Offset])
                 {
-                    received = LibC.recv(_handle, buffer, memory.Length, LibC.MSG_DONTWAIT);
+                    received = LibC.recv(_handle, buffer, room.Count, LibC.MSG_DONTWAIT);
+                }
+
+                if (received < 0)
+                {
+                    errno = LibC.errno;
                 }
             }
             catch (ObjectDisposedException)
             {
+                _input.EndReceive(0);
                 EndInput(null);
                 return;
             }
 
+            // With data, a waiting reader (the session) handles it right here, inline.
+            _input.EndReceive(received > 0 ? (int)received : 0);
             if (received > 0)
             {
-                writer.Advance((int)received);
-
-                // With the inline reader scheduler the session handles these bytes right here.
-                var flush = writer.FlushAsync();
-                if (!flush.IsCompleted)
-                {
-                    PauseUntil(flush);
-                }
-                else if (flush.Result.IsCompleted)
-                {
-                    StopReading();
-                }
-
                 // Level-triggered: if more is waiting, the next epoll_wait says so (one recv per event, so a
                 // busy client cannot keep the loop from the others).
                 return;
@@ -241,18 +234,16 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
                 return;
             }
 
-            int errno = LibC.errno;
             if (errno == LibC.EINTR)
             {
                 continue;
             }
 
-            if (errno == LibC.EAGAIN)
+            if (errno != LibC.EAGAIN)
             {
-                return;
+                EndInput(Volatile.Read(ref _aborted) != 0 ? _abortReason : SocketErrors.ToInputException(errno));
             }
 
-            EndInput(Volatile.Read(ref _aborted) != 0 ? _abortReason : SocketErrors.ToInputException(errno));
             return;
         }
     }
@@ -261,66 +252,65 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     {
         lock (_gate)
         {
-            if (_read == ReadState.Done)
-            {
-                return;
-            }
-
             _read = ReadState.Done;
             UpdateInterest();
         }
 
-        _input.Writer.Complete(error);
+        _input.CompleteWriter(error);
     }
 
-    private void StopReading()
-    {
-        lock (_gate)
-        {
-            _read = ReadState.Done;
-            UpdateInterest();
-        }
-    }
-
-    private void PauseUntil(ValueTask<FlushResult> flush)
+    // The buffer is full, or its reader is gone: leave the read set until the reader makes room.
+    private void PauseReceiving()
     {
         bool aborted;
         lock (_gate)
         {
-            // Abort ends a paused reader's input itself; one that came before the pause is handled here.
             aborted = _aborted != 0;
+            if (_read != ReadState.Armed)
+            {
+                return;
+            }
+
+            if (_resumeRequested && !aborted)
+            {
+                // The reader made room between the buffer saying "full" and now: stay in the read set.
+                _resumeRequested = false;
+                return;
+            }
+
+            // Abort ends the input of a reader that is not the loop's; one that came before the pause is handled here.
             _read = aborted ? ReadState.Done : ReadState.Paused;
             UpdateInterest();
         }
 
         if (aborted)
         {
-            _input.Writer.Complete(_abortReason);
-            return;
+            _input.CompleteWriter(_abortReason);
         }
-
-        _ = ResumeAfterAsync(flush);
     }
 
-    private async Task ResumeAfterAsync(ValueTask<FlushResult> flush)
+    void IReceiveBufferOwner.ResumeReceiving()
     {
-        bool readerDone;
-        try
-        {
-            readerDone = (await flush.ConfigureAwait(false)).IsCompleted;
-        }
-        catch (Exception)
-        {
-            readerDone = true;
-        }
-
         lock (_gate)
         {
             if (_read == ReadState.Paused)
             {
-                _read = readerDone ? ReadState.Done : ReadState.Armed;
+                _read = ReadState.Armed;
                 UpdateInterest();
             }
+            else if (_read == ReadState.Armed)
+            {
+                _resumeRequested = true;
+            }
+        }
+    }
+
+    void IReceiveBufferOwner.ReaderCompleted()
+    {
+        lock (_gate)
+        {
+            _read = ReadState.Done;
+            UpdateInterest();
         }
     }
 
@@ -553,7 +543,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
         if (endHere)
         {
-            _input.Writer.Complete(abortReason);
+            _input.CompleteWriter(abortReason);
         }
 
         ShutdownSocket();
@@ -569,7 +559,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
             return;
         }
 
-        await _input.Reader.CompleteAsync().ConfigureAwait(false);
+        _input.Complete();
         if (_output is not null)
         {
             // What the application wrote to the output goes out before the socket closes.
