@@ -30,10 +30,13 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     private readonly SafeSocketHandle _handle;
     private readonly EpollLoop _loop;
     private readonly ReceiveBuffer _input;
-    private readonly object _gate = new();
+
+    // The connection's state lock is the receive buffer's own (one monitor fewer per connection): neither
+    // side calls the other while holding it, except re-entrantly on the same thread.
+    private object Gate => _input;
     private readonly long _number = Interlocked.Increment(ref s_lastNumber);
 
-    // Guarded by _gate: what the loop should watch for, and what it watches for now.
+    // Guarded by Gate: what the loop should watch for, and what it watches for now.
     private ReadState _read = ReadState.Armed;
     private TaskCompletionSource<bool>? _writable;
     private uint _interest;
@@ -64,7 +67,6 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         _handle = socket.SafeHandle;
         _loop = loop;
         _input = new ReceiveBuffer(this);
-        LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         Key = loop.Reserve(this);
     }
@@ -75,7 +77,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     /// <summary>Starts receiving: the socket joins the loop's read set.</summary>
     public void Start()
     {
-        lock (_gate)
+        lock (Gate)
         {
             UpdateInterest();
         }
@@ -88,6 +90,13 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     }
 
     public override IFeatureCollection Features => this;
+
+    // Asked for rarely: getsockname(2) and the address objects only then.
+    public override EndPoint? LocalEndPoint
+    {
+        get => _socket.LocalEndPoint;
+        set => throw new NotSupportedException("The transport owns the local end point.");
+    }
 
     public override IDictionary<object, object?> Items
     {
@@ -163,7 +172,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         if ((events & LibC.EPOLLIN) != 0 || failed)
         {
             bool armed;
-            lock (_gate)
+            lock (Gate)
             {
                 armed = _read == ReadState.Armed;
                 if (!armed && failed)
@@ -250,7 +259,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
     private void EndInput(Exception? error)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _read = ReadState.Done;
             UpdateInterest();
@@ -263,7 +272,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     private void PauseReceiving()
     {
         bool aborted;
-        lock (_gate)
+        lock (Gate)
         {
             aborted = _aborted != 0;
             if (_read != ReadState.Armed)
@@ -291,7 +300,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
     void IReceiveBufferOwner.ResumeReceiving()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_read == ReadState.Paused)
             {
@@ -307,14 +316,14 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
     void IReceiveBufferOwner.ReaderCompleted()
     {
-        lock (_gate)
+        lock (Gate)
         {
             _read = ReadState.Done;
             UpdateInterest();
         }
     }
 
-    // Called under _gate: brings the epoll registration in line with what is wanted.
+    // Called under Gate: brings the epoll registration in line with what is wanted.
     private void UpdateInterest()
     {
         if (_disposed != 0)
@@ -356,7 +365,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         }
     }
 
-    // Called under _gate.
+    // Called under Gate.
     private void Unregister()
     {
         if (_registered)
@@ -438,7 +447,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         while (true)
         {
             var writable = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_gate)
+            lock (Gate)
             {
                 if (_aborted != 0 || _disposed != 0)
                 {
@@ -472,7 +481,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     private void WakeSender(bool canSend)
     {
         TaskCompletionSource<bool>? writable;
-        lock (_gate)
+        lock (Gate)
         {
             writable = _writable;
             if (writable is null)
@@ -524,7 +533,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         // shutdown(2) wakes the loop with EPOLLHUP: a reader the loop serves then sees the abort as the
         // input's end. A paused reader is not the loop's: its input is ended here, after what it holds.
         bool endHere;
-        lock (_gate)
+        lock (Gate)
         {
             if (_aborted != 0)
             {
@@ -567,7 +576,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
             await _outputPump!.ConfigureAwait(false);
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             _writable?.TrySetResult(false);
             _writable = null;
