@@ -27,7 +27,8 @@ public sealed class OutboundQueueTests
         var pipe = new Pipe();
         var queue = new OutboundQueue();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         for (byte i = 0; i < 100; i++)
         {
             queue.TryEnqueue([i, i], 0);
@@ -58,7 +59,8 @@ public sealed class OutboundQueueTests
 
         // Everything is queued before the writer starts, so it has to gather.
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         queue.Complete();
         await writer.WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
@@ -81,7 +83,8 @@ public sealed class OutboundQueueTests
             var pipe = pipes[m];
             var context = new DefaultConnectionContext($"c{m}", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
             queues[m] = new OutboundQueue();
-            writers[m] = queues[m].RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+            queues[m].Start(new ClientConnection(context, ListenerProtocol.Chat));
+            writers[m] = queues[m].Sent;
             readers[m] = Task.Run(async () =>
             {
                 var all = new MemoryStream();
@@ -146,7 +149,8 @@ public sealed class OutboundQueueTests
         queue.TryEnqueue("bye"u8.ToArray(), 0);
         queue.Complete();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        await queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat)).WaitAsync(TimeSpan.FromSeconds(10));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        await queue.Sent.WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
         var all = new MemoryStream();
         await pipe.Reader.CopyToAsync(all);
@@ -165,7 +169,8 @@ public sealed class OutboundQueueTests
 
         Assert.True(queue.RetainedCapacity >= 1000);
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (queue.QueuedBytes > 0 || queue.RetainedCapacity > OutboundQueue.SpareCapacity)
         {
@@ -190,7 +195,8 @@ public sealed class OutboundQueueTests
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var queue = new OutboundQueue();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         for (byte i = 1; i <= 3; i++)
         {
             queue.TryEnqueue([i], 0);

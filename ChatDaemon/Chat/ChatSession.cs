@@ -20,10 +20,9 @@ public sealed class ChatSession : ProtocolSession
     private readonly TimeProvider _time;
     private readonly OutboundQueue _queue = new();
     private readonly TokenBucket _bucket;
-    private readonly RoomMessageBatch _batch = new();
+    private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
     private ChatRoom? _room;
-    private byte[] _nickBytes = [];
-    private Task _writer = Task.CompletedTask;
+    private byte[]? _nickBytes; // the nick encoded for relaying, made when first needed
     private bool _departed;
     private bool _loggedTooLong;
     private bool _loggedRateLimited;
@@ -45,6 +44,8 @@ public sealed class ChatSession : ProtocolSession
     public ChatSessionState State { get; }
 
     public string Nick => State.Nick;
+
+    private byte[] NickBytes => _nickBytes ??= Encoding.ASCII.GetBytes(State.Nick);
 
     /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
     public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes));
@@ -77,14 +78,77 @@ public sealed class ChatSession : ProtocolSession
         }
     }
 
+    // The read loop is written out here rather than awaited from a method of its own, and what follows it
+    // is a method of its own: while a client is idle only this method is suspended, and every suspended
+    // async method keeps a state machine box alive per connection (bench/ANALYSIS.md "Idle connections").
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
-        _writer = RunWriterAsync();
-        ShutdownReason reason;
+        _queue.Start(_connection);
+        ShutdownReason? reason = null;
         try
         {
             Greet();
-            reason = await ReadLoopAsync(stopReading).ConfigureAwait(false);
+            PipeReader input = _connection.Input;
+            var framer = new LineFramer(_settings.Limits.MaxLineBytes);
+            while (reason is null)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync(stopReading).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+                {
+                    reason = ShutdownReason.ServerStopping;
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                framer.MaxLineBytes = EffectiveMaxLineBytes();
+                try
+                {
+                    while (reason is null)
+                    {
+                        var kind = framer.TryRead(ref buffer, out var line);
+                        if (kind == FrameKind.None)
+                        {
+                            if (!result.IsCompleted || buffer.Length == 0)
+                            {
+                                break;
+                            }
+
+                            // End of stream after a last line without LF: still a line.
+                            line = buffer;
+                            buffer = buffer.Slice(buffer.End);
+                            kind = FrameKind.Line;
+                        }
+
+                        if (kind == FrameKind.TooLong)
+                        {
+                            OnLineTooLong(framer.MaxLineBytes);
+                        }
+                        else if (!await TakeTokenAsync(stopReading).ConfigureAwait(false))
+                        {
+                            reason = ShutdownReason.ServerStopping;
+                        }
+                        else if (!HandleLine(line))
+                        {
+                            reason = ShutdownReason.ClientQuit;
+                        }
+                    }
+                }
+                finally
+                {
+                    // Lines read are relayed before the next read, whatever ends this batch.
+                    RelayBatch();
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (reason is null && (result.IsCompleted || result.IsCanceled))
+                {
+                    reason = ShutdownReason.ClientClosed;
+                }
+            }
         }
         catch
         {
@@ -95,9 +159,15 @@ public sealed class ChatSession : ProtocolSession
 
         if (reason == ShutdownReason.ServerStopping)
         {
-            return reason; // FinishAsync follows once every session stopped reading.
+            return ShutdownReason.ServerStopping; // FinishAsync follows once every session stopped reading.
         }
 
+        return await LeaveAsync(reason.Value).ConfigureAwait(false);
+    }
+
+    /// <summary>The client is done (closed, quit): leave the room, then deliver what is queued.</summary>
+    private async Task<ShutdownReason> LeaveAsync(ShutdownReason reason)
+    {
         Depart(reason == ShutdownReason.ClientQuit ? _quitNotice : "");
         if (reason == ShutdownReason.ClientQuit)
         {
@@ -108,7 +178,7 @@ public sealed class ChatSession : ProtocolSession
         try
         {
             // A client that closed its side may still read what is queued; one that reads nothing is not waited for long.
-            await _writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await _queue.Sent.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -124,7 +194,7 @@ public sealed class ChatSession : ProtocolSession
         _queue.TryEnqueue(ChatText.ShuttingDown, 0);
         Depart(leaveNotice: null);
         _queue.Complete();
-        await _writer.ConfigureAwait(false);
+        await _queue.Sent.ConfigureAwait(false);
     }
 
     private string _quitNotice = "";
@@ -140,7 +210,6 @@ public sealed class ChatSession : ProtocolSession
             State.Nick = _hub.ClaimGuestNick(this);
         }
 
-        _nickBytes = Encoding.ASCII.GetBytes(State.Nick);
         string motd = _settings.Chat.Motd;
         if (!string.IsNullOrEmpty(motd))
         {
@@ -155,73 +224,6 @@ public sealed class ChatSession : ProtocolSession
         Send(ChatText.Notice($"you are {State.Nick} in room {_room.Name}"));
         AnnounceMembership(_room, $"{State.Nick} joined {_room.Name}", _room.Members.Length);
         ChatLog.Joined(_logger, State.Nick, _room.Name);
-    }
-
-    private async Task<ShutdownReason> ReadLoopAsync(CancellationToken stopReading)
-    {
-        PipeReader input = _connection.Input;
-        var framer = new LineFramer(_settings.Limits.MaxLineBytes);
-        while (true)
-        {
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync(stopReading).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
-            {
-                return ShutdownReason.ServerStopping;
-            }
-
-            var buffer = result.Buffer;
-            framer.MaxLineBytes = EffectiveMaxLineBytes();
-            try
-            {
-                while (true)
-                {
-                    var kind = framer.TryRead(ref buffer, out var line);
-                    if (kind == FrameKind.None)
-                    {
-                        if (!result.IsCompleted || buffer.Length == 0)
-                        {
-                            break;
-                        }
-
-                        // End of stream after a last line without LF: still a line.
-                        line = buffer;
-                        buffer = buffer.Slice(buffer.End);
-                        kind = FrameKind.Line;
-                    }
-
-                    if (kind == FrameKind.TooLong)
-                    {
-                        OnLineTooLong(framer.MaxLineBytes);
-                        continue;
-                    }
-
-                    if (!await TakeTokenAsync(stopReading).ConfigureAwait(false))
-                    {
-                        return ShutdownReason.ServerStopping;
-                    }
-
-                    if (!HandleLine(line))
-                    {
-                        return ShutdownReason.ClientQuit;
-                    }
-                }
-            }
-            finally
-            {
-                // Lines read are relayed before the next read, whatever ends this batch.
-                RelayBatch();
-                input.AdvanceTo(buffer.Start, buffer.End);
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                return ShutdownReason.ClientClosed;
-            }
-        }
     }
 
     private int EffectiveMaxLineBytes()
@@ -307,7 +309,8 @@ public sealed class ChatSession : ProtocolSession
             if (text[0] != (byte)'/')
             {
                 State.LinesSent++;
-                _batch.AppendMessage(_nickBytes, text);
+                _batch ??= new RoomMessageBatch();
+                _batch.AppendMessage(NickBytes, text);
                 if (_batch.Length >= BatchLimitBytes())
                 {
                     RelayBatch();
@@ -332,7 +335,7 @@ public sealed class ChatSession : ProtocolSession
     /// </summary>
     private void RelayBatch()
     {
-        if (!_batch.IsEmpty)
+        if (_batch is { IsEmpty: false })
         {
             var lines = _batch.Take();
             _room?.Broadcast(lines, this);
@@ -356,7 +359,7 @@ public sealed class ChatSession : ProtocolSession
         switch (command.Kind)
         {
             case ChatCommandKind.Message:
-                SendToRoom(ChatText.RoomMessage(_nickBytes, Encoding.UTF8.GetBytes(command.Argument)));
+                SendToRoom(ChatText.RoomMessage(NickBytes, Encoding.UTF8.GetBytes(command.Argument)));
                 break;
             case ChatCommandKind.Nick:
                 ChangeNick(command.Argument);
@@ -382,7 +385,7 @@ public sealed class ChatSession : ProtocolSession
                 }
                 else
                 {
-                    SendToRoom(ChatText.Action(_nickBytes, Encoding.UTF8.GetBytes(command.Argument)));
+                    SendToRoom(ChatText.Action(NickBytes, Encoding.UTF8.GetBytes(command.Argument)));
                 }
 
                 break;
@@ -437,7 +440,7 @@ public sealed class ChatSession : ProtocolSession
         }
 
         State.Nick = nick;
-        _nickBytes = Encoding.ASCII.GetBytes(nick);
+        _nickBytes = null;
         Send(ChatText.Notice($"you are now known as {nick}"));
         _room?.Broadcast(ChatText.Notice($"{old} is now known as {nick}"), this);
         ChatLog.NickChanged(_logger, old, nick);
@@ -524,7 +527,7 @@ public sealed class ChatSession : ProtocolSession
         }
 
         _departed = true;
-        _batch.Release();
+        _batch?.Release();
         if (_room is { } room)
         {
             _hub.Leave(room, this);
@@ -537,17 +540,5 @@ public sealed class ChatSession : ProtocolSession
         _hub.ReleaseNick(State.Nick, this);
         _hub.AddDepartedLines(State.LinesSent);
         ChatLog.Left(_logger, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
-    }
-
-    private async Task RunWriterAsync()
-    {
-        try
-        {
-            await _queue.RunWriterAsync(_connection).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
-        {
-            // The connection broke or was aborted; the reader sees it too.
-        }
     }
 }

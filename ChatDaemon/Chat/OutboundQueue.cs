@@ -17,7 +17,8 @@ namespace ChatDaemon.Chat;
 /// waits (beyond a small spare), no send buffer, and no suspended writer: a drain exists only while there
 /// is something to send. (A <c>Channel</c> with a writer task kept about 1.6 KiB per idle client alive:
 /// its queue segment, the segment's array as large as the biggest burst, reader operations, and the
-/// writer's state machine; bench/ANALYSIS.md "Idle connections".)
+/// writer's state machine; bench/ANALYSIS.md "Idle connections".) For the same reason the task that
+/// <see cref="Sent"/> returns is created only when someone waits for it, at the end of the session.
 /// </remarks>
 public sealed class OutboundQueue : IThreadPoolWorkItem
 {
@@ -28,12 +29,14 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     internal const int SpareCapacity = 4;
 
     private readonly object _sync = new();
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientConnection? _connection;
     private List<byte[]>? _pending;
     private List<byte[]>? _spare;
+    private TaskCompletionSource? _sent; // created by the first look at Sent before the end
+    private Exception? _failure;
     private bool _completed;
     private bool _draining; // a drain is scheduled or running: there is only ever one sender
+    private bool _ended; // everything was sent after Complete, or the output is gone
     private long _queuedBytes;
 
     /// <summary>Bytes accepted but not yet handed to the socket.</summary>
@@ -114,11 +117,8 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>
-    /// Starts sending to <paramref name="connection"/>; the task ends once <see cref="Complete"/> was called
-    /// and everything queued was sent, or when the connection's output closed or failed.
-    /// </summary>
-    public Task RunWriterAsync(ClientConnection connection)
+    /// <summary>Starts sending to <paramref name="connection"/>: what is queued now, and from then on whatever is queued.</summary>
+    public void Start(ClientConnection connection)
     {
         bool mustDrain;
         lock (_sync)
@@ -131,8 +131,28 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         {
             ScheduleDrain();
         }
+    }
 
-        return _done.Task;
+    /// <summary>
+    /// Completes once <see cref="Complete"/> was called and everything queued was sent, or when the
+    /// connection's output closed or broke (a broken connection is not an error here: its reader sees it
+    /// too). Faults only on an unexpected error.
+    /// </summary>
+    public Task Sent
+    {
+        get
+        {
+            lock (_sync)
+            {
+                if (_ended)
+                {
+                    return _failure is null ? Task.CompletedTask : Task.FromException(_failure);
+                }
+
+                _sent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _sent.Task;
+            }
+        }
     }
 
     /// <summary>Under the lock: true if the caller is now the one to start a drain.</summary>
@@ -184,7 +204,7 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
 
                 if (batch is null)
                 {
-                    _done.TrySetResult(); // completed and sent; the drain flag stays set
+                    End(); // completed and sent; the drain flag stays set
                     return;
                 }
 
@@ -264,23 +284,32 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         return gather.AsMemory(0, filled);
     }
 
-    /// <summary>The connection's output is gone: nothing more is queued or sent.</summary>
+    /// <summary>Everything was sent after completion, or the connection's output is gone: nothing more is queued or sent.</summary>
     private void End(Exception? error = null)
     {
+        if (error is not null && ConnectionErrorClassifier.Classify(error) != ConnectionErrorKind.Unexpected)
+        {
+            error = null; // the connection broke or was aborted; the session's reader sees it too
+        }
+
+        TaskCompletionSource? sent;
         lock (_sync)
         {
             _completed = true;
+            _ended = true;
+            _failure = error;
             _pending = null;
             _spare = null;
+            sent = _sent;
         }
 
         if (error is null)
         {
-            _done.TrySetResult();
+            sent?.TrySetResult();
         }
         else
         {
-            _done.TrySetException(error);
+            sent?.TrySetException(error);
         }
     }
 }
