@@ -123,7 +123,6 @@ public sealed class ConnectionServer : BackgroundService
         var connection = new ClientConnection(context, endpoint.Protocol);
         var handler = _handlers[(int)endpoint.Protocol];
         Interlocked.Increment(ref _accepted);
-        using var scope = _logger.BeginScope(new ConnectionScope(connection.Id, connection.RemoteEndPoint));
 
         var admission = _admission.TryAdmit(connection.RemoteAddress);
         if (admission != AdmissionResult.Admitted)
@@ -135,14 +134,14 @@ public sealed class ConnectionServer : BackgroundService
         _open.Enter();
         _reading.Enter();
         _connections[connection] = 0;
-        NetworkingLog.ConnectionOpened(_logger, ListenEndpoint.ProtocolName(endpoint.Protocol), connection.RemoteEndPoint);
+        NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(endpoint.Protocol), connection.RemoteEndPoint);
         try
         {
             ProtocolSession session;
             ShutdownReason reason;
             try
             {
-                ConfigureKeepAlive(context);
+                ConfigureKeepAlive(connection, context);
                 session = handler.CreateSession(connection);
                 reason = await session.RunAsync(_stopReading.Token).ConfigureAwait(false);
             }
@@ -170,7 +169,7 @@ public sealed class ConnectionServer : BackgroundService
                     connection.Abort(_stopReading.IsCancellationRequested ? ShutdownReason.ServerStopping : ShutdownReason.ConnectionReset);
                     break;
                 default:
-                    NetworkingLog.ConnectionFailed(_logger, connection.RemoteEndPoint, ex);
+                    NetworkingLog.ConnectionFailed(LoggerFor(connection), connection.RemoteEndPoint, ex);
                     connection.Abort(ShutdownReason.UnexpectedError);
                     break;
             }
@@ -180,7 +179,7 @@ public sealed class ConnectionServer : BackgroundService
             await CloseQuietlyAsync(connection, ShutdownReason.ClientClosed).ConfigureAwait(false);
             _connections.TryRemove(connection, out _);
             _admission.Release(connection.RemoteAddress);
-            NetworkingLog.ConnectionClosed(_logger, connection.RemoteEndPoint, connection.Reason ?? ShutdownReason.ClientClosed);
+            NetworkingLog.ConnectionClosed(LoggerFor(connection), connection.RemoteEndPoint, connection.Reason ?? ShutdownReason.ClientClosed);
             _open.Leave();
         }
     }
@@ -190,7 +189,7 @@ public sealed class ConnectionServer : BackgroundService
         var reason = admission == AdmissionResult.ServerFull ? ShutdownReason.ServerFull : ShutdownReason.TooManyFromAddress;
         if (_refusalLog.TryEnter(out long suppressed))
         {
-            NetworkingLog.ConnectionRefused(_logger, connection.RemoteEndPoint, reason, suppressed);
+            NetworkingLog.ConnectionRefused(LoggerFor(connection), connection.RemoteEndPoint, reason, suppressed);
         }
 
         try
@@ -217,7 +216,7 @@ public sealed class ConnectionServer : BackgroundService
         }
     }
 
-    private void ConfigureKeepAlive(ConnectionContext context)
+    private void ConfigureKeepAlive(ClientConnection connection, ConnectionContext context)
     {
         int idle = _limits.CurrentValue.KeepAliveSeconds;
         var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
@@ -236,9 +235,12 @@ public sealed class ConnectionServer : BackgroundService
         }
         catch (SocketException ex)
         {
-            NetworkingLog.SocketOptionFailed(_logger, ex);
+            NetworkingLog.SocketOptionFailed(LoggerFor(connection), ex);
         }
     }
+
+    // Made per event rather than held: a connection keeps no logging state while it is idle (see ConnectionLogger).
+    private ConnectionLogger LoggerFor(ClientConnection connection) => new(_logger, connection);
 
     public override void Dispose()
     {
