@@ -27,6 +27,7 @@ public sealed class ChatSession : ProtocolSession
     private bool _loggedTooLong;
     private bool _loggedRateLimited;
     private int _overflowed;
+    private LineFramer _framer;
 
     public ChatSession(ClientConnection connection, ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time, ChatSessionState? restored = null)
     {
@@ -37,6 +38,7 @@ public sealed class ChatSession : ProtocolSession
         _logger = logger;
         _time = time;
         _bucket = new TokenBucket(time);
+        _framer = new LineFramer(settings.Limits.MaxLineBytes);
         State = restored ?? new ChatSessionState { Nick = "", Room = settings.Chat.DefaultRoom };
     }
 
@@ -81,6 +83,8 @@ public sealed class ChatSession : ProtocolSession
     // The read loop is written out here rather than awaited from a method of its own, and what follows it
     // is a method of its own: while a client is idle only this method is suspended, and every suspended
     // async method keeps a state machine box alive per connection (bench/ANALYSIS.md "Idle connections").
+    // For the same reason the lines of a read are handled by a synchronous method, and a throttled client
+    // waits in a method of its own, so that no buffer, line or read result is kept in this box.
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
         _queue.Start(_connection);
@@ -89,7 +93,7 @@ public sealed class ChatSession : ProtocolSession
         {
             Greet();
             PipeReader input = _connection.Input;
-            var framer = new LineFramer(_settings.Limits.MaxLineBytes);
+            bool readCanceled = false;
             while (reason is null)
             {
                 ReadResult result;
@@ -104,47 +108,29 @@ public sealed class ChatSession : ProtocolSession
                 }
 
                 var buffer = result.Buffer;
-                framer.MaxLineBytes = EffectiveMaxLineBytes();
+                bool ended = result.IsCompleted;
+                readCanceled |= result.IsCanceled;
+                var throttle = TimeSpan.Zero;
                 try
                 {
-                    while (reason is null)
-                    {
-                        var kind = framer.TryRead(ref buffer, out var line);
-                        if (kind == FrameKind.None)
-                        {
-                            if (!result.IsCompleted || buffer.Length == 0)
-                            {
-                                break;
-                            }
-
-                            // End of stream after a last line without LF: still a line.
-                            line = buffer;
-                            buffer = buffer.Slice(buffer.End);
-                            kind = FrameKind.Line;
-                        }
-
-                        if (kind == FrameKind.TooLong)
-                        {
-                            OnLineTooLong(framer.MaxLineBytes);
-                        }
-                        else if (!await TakeTokenAsync(stopReading).ConfigureAwait(false))
-                        {
-                            reason = ShutdownReason.ServerStopping;
-                        }
-                        else if (!HandleLine(line))
-                        {
-                            reason = ShutdownReason.ClientQuit;
-                        }
-                    }
+                    reason = HandleLines(ref buffer, ended, out throttle);
                 }
                 finally
                 {
-                    // Lines read are relayed before the next read, whatever ends this batch.
+                    // Lines read are relayed before the next read (or a throttled client's wait), whatever ends this batch.
                     RelayBatch();
-                    input.AdvanceTo(buffer.Start, buffer.End);
+                    if (throttle == TimeSpan.Zero)
+                    {
+                        input.AdvanceTo(buffer.Start, buffer.End);
+                    }
                 }
 
-                if (reason is null && (result.IsCompleted || result.IsCanceled))
+                if (throttle > TimeSpan.Zero)
+                {
+                    reason = await HandleThrottledLinesAsync(input, buffer, ended, throttle, stopReading).ConfigureAwait(false);
+                }
+
+                if (reason is null && (ended || readCanceled))
                 {
                     reason = ShutdownReason.ClientClosed;
                 }
@@ -157,16 +143,98 @@ public sealed class ChatSession : ProtocolSession
             throw;
         }
 
-        if (reason == ShutdownReason.ServerStopping)
+        if (reason != ShutdownReason.ServerStopping)
         {
-            return ShutdownReason.ServerStopping; // FinishAsync follows once every session stopped reading.
+            await LeaveAsync(reason.Value).ConfigureAwait(false);
         }
 
-        return await LeaveAsync(reason.Value).ConfigureAwait(false);
+        // ServerStopping: FinishAsync follows once every session stopped reading.
+        return reason.Value;
+    }
+
+    /// <summary>
+    /// Handles the lines at the front of <paramref name="buffer"/>, which is advanced past them; says why
+    /// the session ends if it does. A client over its line rate is not read further: <paramref name="throttle"/>
+    /// is how long until its next line may be handled, and <paramref name="buffer"/> starts at that line.
+    /// </summary>
+    private ShutdownReason? HandleLines(ref ReadOnlySequence<byte> buffer, bool isCompleted, out TimeSpan throttle)
+    {
+        throttle = TimeSpan.Zero;
+        _framer.MaxLineBytes = EffectiveMaxLineBytes();
+        while (true)
+        {
+            var unhandled = buffer;
+            var framerBefore = _framer;
+            var kind = _framer.TryRead(ref buffer, out var line);
+            if (kind == FrameKind.None)
+            {
+                if (!isCompleted || buffer.Length == 0)
+                {
+                    return null;
+                }
+
+                // End of stream after a last line without LF: still a line.
+                line = buffer;
+                buffer = buffer.Slice(buffer.End);
+                kind = FrameKind.Line;
+            }
+
+            if (kind == FrameKind.TooLong)
+            {
+                OnLineTooLong(_framer.MaxLineBytes);
+                continue;
+            }
+
+            var limits = _settings.Limits;
+            if (!_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out throttle))
+            {
+                // Framed again once a token is due.
+                buffer = unhandled;
+                _framer = framerBefore;
+                return null;
+            }
+
+            if (!HandleLine(line))
+            {
+                return ShutdownReason.ClientQuit;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rest of a read from a client over its line rate: each line waits for its token. Not reading is
+    /// the throttle: the transport's buffer fills, then TCP's window closes on the client.
+    /// </summary>
+    private async Task<ShutdownReason?> HandleThrottledLinesAsync(PipeReader input, ReadOnlySequence<byte> buffer, bool isCompleted, TimeSpan throttle, CancellationToken stopReading)
+    {
+        try
+        {
+            while (true)
+            {
+                // What was read before the throttle engaged goes out now, not after the wait.
+                RelayBatch();
+                await WaitForTokenAsync(throttle, stopReading).ConfigureAwait(false);
+                if (stopReading.IsCancellationRequested)
+                {
+                    return ShutdownReason.ServerStopping;
+                }
+
+                var reason = HandleLines(ref buffer, isCompleted, out throttle);
+                if (reason is not null || throttle == TimeSpan.Zero)
+                {
+                    return reason;
+                }
+            }
+        }
+        finally
+        {
+            RelayBatch();
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
     }
 
     /// <summary>The client is done (closed, quit): leave the room, then deliver what is queued.</summary>
-    private async Task<ShutdownReason> LeaveAsync(ShutdownReason reason)
+    private async Task LeaveAsync(ShutdownReason reason)
     {
         Depart(reason == ShutdownReason.ClientQuit ? _quitNotice : "");
         if (reason == ShutdownReason.ClientQuit)
@@ -184,8 +252,6 @@ public sealed class ChatSession : ProtocolSession
         {
             _connection.Abort(ShutdownReason.SlowClient);
         }
-
-        return reason;
     }
 
     public override async Task FinishAsync()
@@ -232,20 +298,8 @@ public sealed class ChatSession : ProtocolSession
         return max == 0 ? Configuration.LimitsOptionsValidator.LargestMaxLineBytes : max;
     }
 
-    private ValueTask<bool> TakeTokenAsync(CancellationToken stopReading)
-    {
-        var limits = _settings.Limits;
-        if (_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out var wait))
-        {
-            return ValueTask.FromResult(true);
-        }
-
-        // What was read before the throttle engaged goes out now, not after the wait.
-        RelayBatch();
-        return WaitForTokenAsync(wait, stopReading);
-    }
-
-    private async ValueTask<bool> WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
+    /// <summary>Waits <paramref name="wait"/> (the client is over its line rate), or until the server stops reading.</summary>
+    private async Task WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
     {
         if (!_loggedRateLimited)
         {
@@ -256,23 +310,13 @@ public sealed class ChatSession : ProtocolSession
             }
         }
 
-        // Not reading is the throttle: the transport's buffer fills, then TCP's window closes on the client.
-        while (true)
+        try
         {
-            try
-            {
-                await Task.Delay(wait, _time, stopReading).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            var limits = _settings.Limits;
-            if (_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out wait))
-            {
-                return true;
-            }
+            await Task.Delay(wait, _time, stopReading).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+        {
+            // The caller sees the token.
         }
     }
 
