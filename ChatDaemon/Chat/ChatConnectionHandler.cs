@@ -7,9 +7,7 @@ namespace ChatDaemon.Chat;
 /// <summary>The chat protocol on accepted connections.</summary>
 public sealed class ChatConnectionHandler(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger<ChatSession> logger, TimeProvider time) : IConnectionHandler
 {
-    // The session's events carry its connection's id and address (ConnectionLogger).
-    public ProtocolSession CreateSession(ClientConnection connection) =>
-        new ChatSession(connection, hub, settings, limitLog, new ConnectionLogger(logger, connection), time);
+    public ProtocolSession CreateSession(ClientConnection connection) => new ChatSession(connection, hub, settings, limitLog, logger, time);
 
     public async ValueTask RefuseAsync(ClientConnection connection, ShutdownReason reason)
     {

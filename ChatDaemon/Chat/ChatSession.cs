@@ -16,10 +16,10 @@ public sealed class ChatSession : ProtocolSession
     private readonly ChatHub _hub;
     private readonly ChatSettings _settings;
     private readonly ChatLimitLog _limitLog;
-    private readonly ILogger _logger;
+    private readonly ILogger _logger; // wrapped per event in a ConnectionLogger, see Log
     private readonly TimeProvider _time;
     private readonly OutboundQueue _queue = new();
-    private readonly TokenBucket _bucket;
+    private TokenBucket _bucket; // a mutable struct: not readonly, so TryTake updates this one, not a copy
     private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
     private ChatRoom? _room;
     private byte[]? _nickBytes; // the nick encoded for relaying, made when first needed
@@ -47,6 +47,12 @@ public sealed class ChatSession : ProtocolSession
 
     public string Nick => State.Nick;
 
+    /// <summary>
+    /// This client's events carry its connection's id and address. Made per event rather than held: an idle
+    /// client keeps no logging state (see <see cref="ConnectionLogger"/>).
+    /// </summary>
+    private ConnectionLogger Log => new(_logger, _connection);
+
     private byte[] NickBytes => _nickBytes ??= Encoding.ASCII.GetBytes(State.Nick);
 
     /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
@@ -73,7 +79,7 @@ public sealed class ChatSession : ProtocolSession
         {
             if (_limitLog.SlowClient.TryEnter(out long suppressed))
             {
-                ChatLog.SlowClientDisconnected(_logger, Nick, _settings.Limits.SendQueueBytes, suppressed);
+                ChatLog.SlowClientDisconnected(Log, Nick, _settings.Limits.SendQueueBytes, suppressed);
             }
 
             _connection.Abort(ShutdownReason.SlowClient);
@@ -110,7 +116,7 @@ public sealed class ChatSession : ProtocolSession
                 var buffer = result.Buffer;
                 bool ended = result.IsCompleted;
                 readCanceled |= result.IsCanceled;
-                var throttle = TimeSpan.Zero;
+                TimeSpan? throttle = null;
                 try
                 {
                     reason = HandleLines(ref buffer, ended, out throttle);
@@ -119,15 +125,15 @@ public sealed class ChatSession : ProtocolSession
                 {
                     // Lines read are relayed before the next read (or a throttled client's wait), whatever ends this batch.
                     RelayBatch();
-                    if (throttle == TimeSpan.Zero)
+                    if (throttle is null)
                     {
                         input.AdvanceTo(buffer.Start, buffer.End);
                     }
                 }
 
-                if (throttle > TimeSpan.Zero)
+                if (throttle is { } wait)
                 {
-                    reason = await HandleThrottledLinesAsync(input, buffer, ended, throttle, stopReading).ConfigureAwait(false);
+                    reason = await HandleThrottledLinesAsync(input, buffer, ended, wait, stopReading).ConfigureAwait(false);
                 }
 
                 if (reason is null && (ended || readCanceled))
@@ -155,11 +161,12 @@ public sealed class ChatSession : ProtocolSession
     /// <summary>
     /// Handles the lines at the front of <paramref name="buffer"/>, which is advanced past them; says why
     /// the session ends if it does. A client over its line rate is not read further: <paramref name="throttle"/>
-    /// is how long until its next line may be handled, and <paramref name="buffer"/> starts at that line.
+    /// is how long until its next line may be handled (possibly zero: due now), and <paramref name="buffer"/>
+    /// starts at that line; null when every complete line was handled.
     /// </summary>
-    private ShutdownReason? HandleLines(ref ReadOnlySequence<byte> buffer, bool isCompleted, out TimeSpan throttle)
+    private ShutdownReason? HandleLines(ref ReadOnlySequence<byte> buffer, bool isCompleted, out TimeSpan? throttle)
     {
-        throttle = TimeSpan.Zero;
+        throttle = null;
         _framer.MaxLineBytes = EffectiveMaxLineBytes();
         while (true)
         {
@@ -186,9 +193,10 @@ public sealed class ChatSession : ProtocolSession
             }
 
             var limits = _settings.Limits;
-            if (!_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out throttle))
+            if (!_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out var wait))
             {
                 // Framed again once a token is due.
+                throttle = wait;
                 buffer = unhandled;
                 _framer = framerBefore;
                 return null;
@@ -219,11 +227,13 @@ public sealed class ChatSession : ProtocolSession
                     return ShutdownReason.ServerStopping;
                 }
 
-                var reason = HandleLines(ref buffer, isCompleted, out throttle);
-                if (reason is not null || throttle == TimeSpan.Zero)
+                var reason = HandleLines(ref buffer, isCompleted, out var next);
+                if (reason is not null || next is null)
                 {
                     return reason;
                 }
+
+                throttle = next.Value;
             }
         }
         finally
@@ -289,7 +299,7 @@ public sealed class ChatSession : ProtocolSession
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are {State.Nick} in room {_room.Name}"));
         AnnounceMembership(_room, $"{State.Nick} joined {_room.Name}", _room.Members.Length);
-        ChatLog.Joined(_logger, State.Nick, _room.Name);
+        ChatLog.Joined(Log, State.Nick, _room.Name);
     }
 
     private int EffectiveMaxLineBytes()
@@ -306,7 +316,7 @@ public sealed class ChatSession : ProtocolSession
             _loggedRateLimited = true;
             if (_limitLog.RateLimited.TryEnter(out long suppressed))
             {
-                ChatLog.RateLimited(_logger, Nick, _settings.Limits.LinesPerSecond, suppressed);
+                ChatLog.RateLimited(Log, Nick, _settings.Limits.LinesPerSecond, suppressed);
             }
         }
 
@@ -328,7 +338,7 @@ public sealed class ChatSession : ProtocolSession
             _loggedTooLong = true;
             if (_limitLog.LineTooLong.TryEnter(out long suppressed))
             {
-                ChatLog.LineTooLong(_logger, Nick, max, suppressed);
+                ChatLog.LineTooLong(Log, Nick, max, suppressed);
             }
         }
     }
@@ -487,7 +497,7 @@ public sealed class ChatSession : ProtocolSession
         _nickBytes = null;
         Send(ChatText.Notice($"you are now known as {nick}"));
         _room?.Broadcast(ChatText.Notice($"{old} is now known as {nick}"), this);
-        ChatLog.NickChanged(_logger, old, nick);
+        ChatLog.NickChanged(Log, old, nick);
     }
 
     private void JoinRoom(string name)
@@ -522,7 +532,7 @@ public sealed class ChatSession : ProtocolSession
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are now in {_room.Name} ({_room.Members.Length} here)"));
         AnnounceMembership(_room, $"{Nick} joined {_room.Name}", _room.Members.Length);
-        ChatLog.Joined(_logger, Nick, _room.Name);
+        ChatLog.Joined(Log, Nick, _room.Name);
     }
 
     private void PrivateMessage(string argument)
@@ -583,6 +593,6 @@ public sealed class ChatSession : ProtocolSession
 
         _hub.ReleaseNick(State.Nick, this);
         _hub.AddDepartedLines(State.LinesSent);
-        ChatLog.Left(_logger, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
+        ChatLog.Left(Log, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
     }
 }
