@@ -94,6 +94,7 @@ public sealed class ChatSession : ProtocolSession
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
         _queue.Start(_connection);
+        _hub.CancelReadsOn(stopReading);
         ShutdownReason? reason = null;
         try
         {
@@ -102,13 +103,17 @@ public sealed class ChatSession : ProtocolSession
             bool readCanceled = false;
             while (reason is null)
             {
-                ReadResult result;
-                try
+                // The read gets no token: the hub cancels it when stopReading fires (ChatHub.CancelReadsOn).
+                if (stopReading.IsCancellationRequested)
                 {
-                    result = await input.ReadAsync(stopReading).ConfigureAwait(false);
+                    reason = ShutdownReason.ServerStopping;
+                    break;
                 }
-                catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled && stopReading.IsCancellationRequested)
                 {
+                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                     reason = ShutdownReason.ServerStopping;
                     break;
                 }
@@ -558,6 +563,9 @@ public sealed class ChatSession : ProtocolSession
     }
 
     private void Send(byte[] line) => Deliver(line);
+
+    /// <summary>Ends the pending read, or makes the next one end at once (the server stops reading; see <see cref="ChatHub.CancelReadsOn"/>).</summary>
+    internal void CancelPendingRead() => _connection.Input.CancelPendingRead();
 
     /// <summary>
     /// Tells the other members of <paramref name="room"/> about a join or leave, unless the room, counted
