@@ -190,6 +190,28 @@ public sealed class OutboundQueueTests
     }
 
     [Fact]
+    public async Task A_client_that_got_one_batch_keeps_no_list_once_it_is_sent()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var queue = new OutboundQueue();
+        queue.TryEnqueue([1], 0);
+        queue.TryEnqueue([2], 0);
+        Assert.True(queue.RetainedCapacity > 0);
+
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (queue.QueuedBytes > 0 || queue.RetainedCapacity > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still {queue.QueuedBytes} bytes queued, capacity {queue.RetainedCapacity}");
+            await Task.Delay(10);
+        }
+
+        var read = await pipe.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new byte[] { 1, 2 }, read.Buffer.ToArray());
+    }
+
+    [Fact]
     public async Task A_waiting_writer_wakes_for_each_message_and_ends_on_completion()
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
