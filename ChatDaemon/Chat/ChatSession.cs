@@ -13,11 +13,7 @@ namespace ChatDaemon.Chat;
 public sealed class ChatSession : ProtocolSession
 {
     private readonly ClientConnection _connection;
-    private readonly ChatHub _hub;
-    private readonly ChatSettings _settings;
-    private readonly ChatLimitLog _limitLog;
-    private readonly ILogger _logger; // wrapped per event in a ConnectionLogger, see Log
-    private readonly TimeProvider _time;
+    private readonly ChatSessionServices _shared;
     private readonly OutboundQueue _queue = new();
     private TokenBucket _bucket; // a mutable struct: not readonly, so TryTake updates this one, not a copy
     private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
@@ -30,16 +26,17 @@ public sealed class ChatSession : ProtocolSession
     private LineFramer _framer;
 
     public ChatSession(ClientConnection connection, ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time, ChatSessionState? restored = null)
+        : this(connection, new ChatSessionServices(hub, settings, limitLog, logger, time), restored)
+    {
+    }
+
+    internal ChatSession(ClientConnection connection, ChatSessionServices shared, ChatSessionState? restored = null)
     {
         _connection = connection;
-        _hub = hub;
-        _settings = settings;
-        _limitLog = limitLog;
-        _logger = logger;
-        _time = time;
-        _bucket = new TokenBucket(time);
-        _framer = new LineFramer(settings.Limits.MaxLineBytes);
-        State = restored ?? new ChatSessionState { Nick = "", Room = settings.Chat.DefaultRoom };
+        _shared = shared;
+        _bucket = new TokenBucket(shared.Time);
+        _framer = new LineFramer(shared.Settings.Limits.MaxLineBytes);
+        State = restored ?? new ChatSessionState { Nick = "", Room = shared.Settings.Chat.DefaultRoom };
     }
 
     /// <summary>Nick, room and counters, as plain data.</summary>
@@ -51,12 +48,12 @@ public sealed class ChatSession : ProtocolSession
     /// This client's events carry its connection's id and address. Made per event rather than held: an idle
     /// client keeps no logging state (see <see cref="ConnectionLogger"/>).
     /// </summary>
-    private ConnectionLogger Log => new(_logger, _connection);
+    private ConnectionLogger Log => new(_shared.Logger, _connection);
 
     private byte[] NickBytes => _nickBytes ??= Encoding.ASCII.GetBytes(State.Nick);
 
     /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
-    public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes));
+    public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _shared.Settings.Limits.SendQueueBytes));
 
     /// <summary>
     /// Queues like <see cref="Deliver(byte[])"/>, but when this client's sender must be woken it joins
@@ -64,7 +61,7 @@ public sealed class ChatSession : ProtocolSession
     /// </summary>
     internal void Deliver(byte[] line, ref DrainGroup? group)
     {
-        var result = _queue.TryEnqueue(line, _settings.Limits.SendQueueBytes, out bool mustDrain);
+        var result = _queue.TryEnqueue(line, _shared.Settings.Limits.SendQueueBytes, out bool mustDrain);
         if (mustDrain)
         {
             group = DrainGroup.Add(group, _queue);
@@ -77,9 +74,9 @@ public sealed class ChatSession : ProtocolSession
     {
         if (result == EnqueueResult.Full && Interlocked.Exchange(ref _overflowed, 1) == 0)
         {
-            if (_limitLog.SlowClient.TryEnter(out long suppressed))
+            if (_shared.LimitLog.SlowClient.TryEnter(out long suppressed))
             {
-                ChatLog.SlowClientDisconnected(Log, Nick, _settings.Limits.SendQueueBytes, suppressed);
+                ChatLog.SlowClientDisconnected(Log, Nick, _shared.Settings.Limits.SendQueueBytes, suppressed);
             }
 
             _connection.Abort(ShutdownReason.SlowClient);
@@ -94,7 +91,7 @@ public sealed class ChatSession : ProtocolSession
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
         _queue.Start(_connection);
-        _hub.CancelReadsOn(stopReading);
+        _shared.Hub.CancelReadsOn(stopReading);
         ShutdownReason? reason = null;
         try
         {
@@ -197,7 +194,7 @@ public sealed class ChatSession : ProtocolSession
                 continue;
             }
 
-            var limits = _settings.Limits;
+            var limits = _shared.Settings.Limits;
             if (!_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out var wait))
             {
                 // Framed again once a token is due.
@@ -284,14 +281,14 @@ public sealed class ChatSession : ProtocolSession
     {
         if (State.Nick.Length == 0)
         {
-            State.Nick = _hub.ClaimGuestNick(this);
+            State.Nick = _shared.Hub.ClaimGuestNick(this);
         }
-        else if (!_hub.TryClaimNick(State.Nick, this))
+        else if (!_shared.Hub.TryClaimNick(State.Nick, this))
         {
-            State.Nick = _hub.ClaimGuestNick(this);
+            State.Nick = _shared.Hub.ClaimGuestNick(this);
         }
 
-        string motd = _settings.Chat.Motd;
+        string motd = _shared.Settings.Chat.Motd;
         if (!string.IsNullOrEmpty(motd))
         {
             foreach (string line in motd.ReplaceLineEndings("\n").Split('\n'))
@@ -300,7 +297,7 @@ public sealed class ChatSession : ProtocolSession
             }
         }
 
-        _room = _hub.Join(State.Room, this);
+        _room = _shared.Hub.Join(State.Room, this);
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are {State.Nick} in room {_room.Name}"));
         AnnounceMembership(_room, $"{State.Nick} joined {_room.Name}", _room.Members.Length);
@@ -309,7 +306,7 @@ public sealed class ChatSession : ProtocolSession
 
     private int EffectiveMaxLineBytes()
     {
-        int max = _settings.Limits.MaxLineBytes;
+        int max = _shared.Settings.Limits.MaxLineBytes;
         return max == 0 ? Configuration.LimitsOptionsValidator.LargestMaxLineBytes : max;
     }
 
@@ -319,15 +316,15 @@ public sealed class ChatSession : ProtocolSession
         if (!_loggedRateLimited)
         {
             _loggedRateLimited = true;
-            if (_limitLog.RateLimited.TryEnter(out long suppressed))
+            if (_shared.LimitLog.RateLimited.TryEnter(out long suppressed))
             {
-                ChatLog.RateLimited(Log, Nick, _settings.Limits.LinesPerSecond, suppressed);
+                ChatLog.RateLimited(Log, Nick, _shared.Settings.Limits.LinesPerSecond, suppressed);
             }
         }
 
         try
         {
-            await Task.Delay(wait, _time, stopReading).ConfigureAwait(false);
+            await Task.Delay(wait, _shared.Time, stopReading).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
         {
@@ -341,7 +338,7 @@ public sealed class ChatSession : ProtocolSession
         if (!_loggedTooLong)
         {
             _loggedTooLong = true;
-            if (_limitLog.LineTooLong.TryEnter(out long suppressed))
+            if (_shared.LimitLog.LineTooLong.TryEnter(out long suppressed))
             {
                 ChatLog.LineTooLong(Log, Nick, max, suppressed);
             }
@@ -403,7 +400,7 @@ public sealed class ChatSession : ProtocolSession
 
     private int BatchLimitBytes()
     {
-        int queueLimit = _settings.Limits.SendQueueBytes;
+        int queueLimit = _shared.Settings.Limits.SendQueueBytes;
         return queueLimit == 0 ? RoomMessageBatch.DefaultMaxBytes : Math.Min(RoomMessageBatch.DefaultMaxBytes, queueLimit / 4);
     }
 
@@ -432,7 +429,7 @@ public sealed class ChatSession : ProtocolSession
                 Send(ChatText.Notice($"in {room.Name}: {string.Join(", ", nicks)}"));
                 break;
             case ChatCommandKind.Rooms:
-                Send(ChatText.Notice("rooms: " + string.Join(", ", _hub.RoomList().Select(r => $"{r.Name} ({r.Members})"))));
+                Send(ChatText.Notice("rooms: " + string.Join(", ", _shared.Hub.RoomList().Select(r => $"{r.Name} ({r.Members})"))));
                 break;
             case ChatCommandKind.Msg:
                 PrivateMessage(command.Argument);
@@ -487,7 +484,7 @@ public sealed class ChatSession : ProtocolSession
             return;
         }
 
-        if (!_hub.TryClaimNick(nick, this))
+        if (!_shared.Hub.TryClaimNick(nick, this))
         {
             Send(ChatText.Error($"nick {nick} is taken"));
             return;
@@ -495,7 +492,7 @@ public sealed class ChatSession : ProtocolSession
 
         if (!NickName.Comparer.Equals(old, nick))
         {
-            _hub.ReleaseNick(old, this);
+            _shared.Hub.ReleaseNick(old, this);
         }
 
         State.Nick = nick;
@@ -531,9 +528,9 @@ public sealed class ChatSession : ProtocolSession
             return;
         }
 
-        _hub.Leave(old, this);
+        _shared.Hub.Leave(old, this);
         AnnounceMembership(old, $"{Nick} left {old.Name}", old.Members.Length + 1);
-        _room = _hub.Join(name, this);
+        _room = _shared.Hub.Join(name, this);
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are now in {_room.Name} ({_room.Members.Length} here)"));
         AnnounceMembership(_room, $"{Nick} joined {_room.Name}", _room.Members.Length);
@@ -551,7 +548,7 @@ public sealed class ChatSession : ProtocolSession
 
         string nick = argument[..space];
         string text = argument[(space + 1)..].TrimStart(' ', '\t');
-        var target = NickName.IsValid(nick) ? _hub.FindByNick(nick) : null;
+        var target = NickName.IsValid(nick) ? _shared.Hub.FindByNick(nick) : null;
         if (target is null)
         {
             Send(ChatText.Error($"no such nick: {nick}"));
@@ -573,7 +570,7 @@ public sealed class ChatSession : ProtocolSession
     /// </summary>
     private void AnnounceMembership(ChatRoom room, string notice, int size)
     {
-        int upTo = _settings.Chat.AnnounceMembershipUpTo;
+        int upTo = _shared.Settings.Chat.AnnounceMembershipUpTo;
         if (upTo == 0 || size <= upTo)
         {
             room.Broadcast(ChatText.Notice(notice), this);
@@ -592,15 +589,15 @@ public sealed class ChatSession : ProtocolSession
         _batch?.Release();
         if (_room is { } room)
         {
-            _hub.Leave(room, this);
+            _shared.Hub.Leave(room, this);
             if (leaveNotice is not null)
             {
                 AnnounceMembership(room, $"{Nick} left {room.Name}{leaveNotice}", room.Members.Length + 1);
             }
         }
 
-        _hub.ReleaseNick(State.Nick, this);
-        _hub.AddDepartedLines(State.LinesSent);
+        _shared.Hub.ReleaseNick(State.Nick, this);
+        _shared.Hub.AddDepartedLines(State.LinesSent);
         ChatLog.Left(Log, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
     }
 }
