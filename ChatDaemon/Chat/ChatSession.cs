@@ -562,7 +562,17 @@ public sealed class ChatSession : ProtocolSession
     private void Send(byte[] line) => Deliver(line);
 
     /// <summary>Ends the pending read, or makes the next one end at once (the server stops reading; see <see cref="ChatHub.CancelReadsOn"/>).</summary>
-    internal void CancelPendingRead() => _connection.Input.CancelPendingRead();
+    internal void CancelPendingRead()
+    {
+        try
+        {
+            _connection.Input.CancelPendingRead();
+        }
+        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
+        {
+            // Closed meanwhile: nothing left to stop. (This runs inside the server's stop; it must not throw there.)
+        }
+    }
 
     /// <summary>
     /// Tells the other members of <paramref name="room"/> about a join or leave, unless the room, counted
