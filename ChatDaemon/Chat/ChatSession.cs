@@ -23,7 +23,7 @@ public sealed class ChatSession : ProtocolSession
     private bool _loggedTooLong;
     private bool _loggedRateLimited;
     private int _overflowed;
-    private LineFramer _framer;
+    private LineFramer _framer; // a field, not a local of RunAsync: a throttled read goes on in HandleThrottledLinesAsync
 
     public ChatSession(ClientConnection connection, ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time, ChatSessionState? restored = null)
         : this(connection, new ChatSessionServices(hub, settings, limitLog, logger, time), restored)
