@@ -497,8 +497,10 @@ public sealed class ChatSession : ProtocolSession
 
         State.Nick = nick;
         _nickBytes = null;
-        Send(ChatText.Notice($"you are now known as {nick}"));
+        // The room is told first: once the client reads its confirmation, every member who was in the room
+        // has the notice, and one who joins later does not get it (ChatUsers in the tests relies on this).
         _room?.Broadcast(ChatText.Notice($"{old} is now known as {nick}"), this);
+        Send(ChatText.Notice($"you are now known as {nick}"));
         ChatLog.NickChanged(Log, old, nick);
     }
 
