@@ -118,6 +118,29 @@ public sealed class ChatSessionTests
     }
 
     [Fact]
+    public async Task On_server_stop_every_session_waiting_for_input_stops_reading_and_none_reads_what_comes_after()
+    {
+        using var stop = new CancellationTokenSource();
+        var (alice, _, aliceRun) = Start("a", stop.Token);
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        var (bob, _, bobRun) = Start("b", stop.Token);
+        await bob.ReadLineAsync();
+        await bob.ReadLineAsync();
+        Assert.Equal("* guest-2 joined lobby", await alice.ReadLineAsync());
+
+        stop.Cancel();
+        Assert.Equal(ShutdownReason.ServerStopping, await aliceRun.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(ShutdownReason.ServerStopping, await bobRun.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // A session that started after the stop does not read either.
+        var (carol, _, carolRun) = Start("c", stop.Token);
+        await carol.SendAsync("/nick carol\r\n");
+        Assert.Equal(ShutdownReason.ServerStopping, await carolRun.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("guest-3", _hub.FindByNick("guest-3")?.Nick);
+    }
+
+    [Fact]
     public async Task Quit_ends_the_session_with_its_reason()
     {
         var (alice, _, run) = Start("a");

@@ -27,7 +27,8 @@ public sealed class OutboundQueueTests
         var pipe = new Pipe();
         var queue = new OutboundQueue();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         for (byte i = 0; i < 100; i++)
         {
             queue.TryEnqueue([i, i], 0);
@@ -58,7 +59,8 @@ public sealed class OutboundQueueTests
 
         // Everything is queued before the writer starts, so it has to gather.
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         queue.Complete();
         await writer.WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
@@ -81,7 +83,8 @@ public sealed class OutboundQueueTests
             var pipe = pipes[m];
             var context = new DefaultConnectionContext($"c{m}", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
             queues[m] = new OutboundQueue();
-            writers[m] = queues[m].RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+            queues[m].Start(new ClientConnection(context, ListenerProtocol.Chat));
+            writers[m] = queues[m].Sent;
             readers[m] = Task.Run(async () =>
             {
                 var all = new MemoryStream();
@@ -146,7 +149,8 @@ public sealed class OutboundQueueTests
         queue.TryEnqueue("bye"u8.ToArray(), 0);
         queue.Complete();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        await queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat)).WaitAsync(TimeSpan.FromSeconds(10));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        await queue.Sent.WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
         var all = new MemoryStream();
         await pipe.Reader.CopyToAsync(all);
@@ -165,7 +169,8 @@ public sealed class OutboundQueueTests
 
         Assert.True(queue.RetainedCapacity >= 1000);
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (queue.QueuedBytes > 0 || queue.RetainedCapacity > OutboundQueue.SpareCapacity)
         {
@@ -185,12 +190,35 @@ public sealed class OutboundQueueTests
     }
 
     [Fact]
+    public async Task A_client_that_got_one_batch_keeps_no_list_once_it_is_sent()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var queue = new OutboundQueue();
+        queue.TryEnqueue([1], 0);
+        queue.TryEnqueue([2], 0);
+        Assert.True(queue.RetainedCapacity > 0);
+
+        var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (queue.QueuedBytes > 0 || queue.RetainedCapacity > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still {queue.QueuedBytes} bytes queued, capacity {queue.RetainedCapacity}");
+            await Task.Delay(10);
+        }
+
+        var read = await pipe.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new byte[] { 1, 2 }, read.Buffer.ToArray());
+    }
+
+    [Fact]
     public async Task A_waiting_writer_wakes_for_each_message_and_ends_on_completion()
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var queue = new OutboundQueue();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        var writer = queue.RunWriterAsync(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        var writer = queue.Sent;
         for (byte i = 1; i <= 3; i++)
         {
             queue.TryEnqueue([i], 0);

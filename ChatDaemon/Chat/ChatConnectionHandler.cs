@@ -7,7 +7,9 @@ namespace ChatDaemon.Chat;
 /// <summary>The chat protocol on accepted connections.</summary>
 public sealed class ChatConnectionHandler(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger<ChatSession> logger, TimeProvider time) : IConnectionHandler
 {
-    public ProtocolSession CreateSession(ClientConnection connection) => new ChatSession(connection, hub, settings, limitLog, logger, time);
+    private readonly ChatSessionServices _shared = new(hub, settings, limitLog, logger, time);
+
+    public ProtocolSession CreateSession(ClientConnection connection) => new ChatSession(connection, _shared);
 
     public async ValueTask RefuseAsync(ClientConnection connection, ShutdownReason reason)
     {

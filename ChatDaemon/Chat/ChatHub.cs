@@ -10,6 +10,7 @@ public sealed class ChatHub
 {
     private readonly ConcurrentDictionary<string, ChatRoom> _rooms = new(RoomName.Comparer);
     private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(NickName.Comparer);
+    private readonly ConcurrentDictionary<CancellationToken, CancellationTokenRegistration> _stopWatches = new();
     private long _nextGuest;
     private long _linesOfDeparted;
 
@@ -41,6 +42,31 @@ public sealed class ChatHub
         _nicks.TryRemove(new KeyValuePair<string, ChatSession>(nick, session));
 
     public ChatSession? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
+
+    /// <summary>
+    /// Once <paramref name="stopReading"/> fires, cancels the pending read of every session holding a nick
+    /// (each session checks the token itself before it reads, which covers one that claims its nick meanwhile).
+    /// Registered once per token: a session that passed the token to every read instead kept a registration
+    /// (80 bytes) alive per idle client (bench/ANALYSIS.md "Idle connections").
+    /// </summary>
+    internal void CancelReadsOn(CancellationToken stopReading)
+    {
+        if (!stopReading.CanBeCanceled || _stopWatches.ContainsKey(stopReading))
+        {
+            return;
+        }
+
+        // A race may register twice; cancelling a read twice is harmless.
+        _stopWatches.TryAdd(stopReading, stopReading.UnsafeRegister(
+            static state =>
+            {
+                foreach (var session in ((ChatHub)state!)._nicks.Values)
+                {
+                    session.CancelPendingRead();
+                }
+            },
+            this));
+    }
 
     /// <summary>Called once when a session ends, so its line count survives it.</summary>
     internal void AddDepartedLines(long lines) => Interlocked.Add(ref _linesOfDeparted, lines);

@@ -13,32 +13,30 @@ namespace ChatDaemon.Chat;
 public sealed class ChatSession : ProtocolSession
 {
     private readonly ClientConnection _connection;
-    private readonly ChatHub _hub;
-    private readonly ChatSettings _settings;
-    private readonly ChatLimitLog _limitLog;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
+    private readonly ChatSessionServices _shared;
     private readonly OutboundQueue _queue = new();
-    private readonly TokenBucket _bucket;
-    private readonly RoomMessageBatch _batch = new();
+    private TokenBucket _bucket; // a mutable struct: not readonly, so TryTake updates this one, not a copy
+    private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
     private ChatRoom? _room;
-    private byte[] _nickBytes = [];
-    private Task _writer = Task.CompletedTask;
+    private byte[]? _nickBytes; // the nick encoded for relaying, made when first needed
     private bool _departed;
     private bool _loggedTooLong;
     private bool _loggedRateLimited;
     private int _overflowed;
+    private LineFramer _framer; // a field, not a local of RunAsync: a throttled read goes on in HandleThrottledLinesAsync
 
     public ChatSession(ClientConnection connection, ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time, ChatSessionState? restored = null)
+        : this(connection, new ChatSessionServices(hub, settings, limitLog, logger, time), restored)
+    {
+    }
+
+    internal ChatSession(ClientConnection connection, ChatSessionServices shared, ChatSessionState? restored = null)
     {
         _connection = connection;
-        _hub = hub;
-        _settings = settings;
-        _limitLog = limitLog;
-        _logger = logger;
-        _time = time;
-        _bucket = new TokenBucket(time);
-        State = restored ?? new ChatSessionState { Nick = "", Room = settings.Chat.DefaultRoom };
+        _shared = shared;
+        _bucket = new TokenBucket(shared.Time);
+        _framer = new LineFramer(shared.Settings.Limits.MaxLineBytes);
+        State = restored ?? new ChatSessionState { Nick = "", Room = shared.Settings.Chat.DefaultRoom };
     }
 
     /// <summary>Nick, room and counters, as plain data.</summary>
@@ -46,8 +44,16 @@ public sealed class ChatSession : ProtocolSession
 
     public string Nick => State.Nick;
 
+    /// <summary>
+    /// This client's events carry its connection's id and address. Made per event rather than held: an idle
+    /// client keeps no logging state (see <see cref="ConnectionLogger"/>).
+    /// </summary>
+    private ConnectionLogger Log => new(_shared.Logger, _connection);
+
+    private byte[] NickBytes => _nickBytes ??= Encoding.ASCII.GetBytes(State.Nick);
+
     /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
-    public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _settings.Limits.SendQueueBytes));
+    public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _shared.Settings.Limits.SendQueueBytes));
 
     /// <summary>
     /// Queues like <see cref="Deliver(byte[])"/>, but when this client's sender must be woken it joins
@@ -55,7 +61,7 @@ public sealed class ChatSession : ProtocolSession
     /// </summary>
     internal void Deliver(byte[] line, ref DrainGroup? group)
     {
-        var result = _queue.TryEnqueue(line, _settings.Limits.SendQueueBytes, out bool mustDrain);
+        var result = _queue.TryEnqueue(line, _shared.Settings.Limits.SendQueueBytes, out bool mustDrain);
         if (mustDrain)
         {
             group = DrainGroup.Add(group, _queue);
@@ -68,23 +74,75 @@ public sealed class ChatSession : ProtocolSession
     {
         if (result == EnqueueResult.Full && Interlocked.Exchange(ref _overflowed, 1) == 0)
         {
-            if (_limitLog.SlowClient.TryEnter(out long suppressed))
+            if (_shared.LimitLog.SlowClient.TryEnter(out long suppressed))
             {
-                ChatLog.SlowClientDisconnected(_logger, Nick, _settings.Limits.SendQueueBytes, suppressed);
+                ChatLog.SlowClientDisconnected(Log, Nick, _shared.Settings.Limits.SendQueueBytes, suppressed);
             }
 
             _connection.Abort(ShutdownReason.SlowClient);
         }
     }
 
+    // The read loop is written out here rather than awaited from a method of its own, and what follows it
+    // is a method of its own: while a client is idle only this method is suspended, and every suspended
+    // async method keeps a state machine box alive per connection (bench/ANALYSIS.md "Idle connections").
+    // For the same reason the lines of a read are handled by a synchronous method, and a throttled client
+    // waits in a method of its own, so that no buffer, line or read result is kept in this box.
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
-        _writer = RunWriterAsync();
-        ShutdownReason reason;
+        _queue.Start(_connection);
+        _shared.Hub.CancelReadsOn(stopReading);
+        ShutdownReason? reason = null;
         try
         {
             Greet();
-            reason = await ReadLoopAsync(stopReading).ConfigureAwait(false);
+            PipeReader input = _connection.Input;
+            bool readCanceled = false;
+            while (reason is null)
+            {
+                // The read gets no token: the hub cancels it when stopReading fires (ChatHub.CancelReadsOn).
+                if (stopReading.IsCancellationRequested)
+                {
+                    reason = ShutdownReason.ServerStopping;
+                    break;
+                }
+
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled && stopReading.IsCancellationRequested)
+                {
+                    input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    reason = ShutdownReason.ServerStopping;
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                bool ended = result.IsCompleted;
+                readCanceled |= result.IsCanceled;
+                TimeSpan? throttle = null;
+                try
+                {
+                    reason = HandleLines(ref buffer, ended, out throttle);
+                }
+                finally
+                {
+                    // Lines read are relayed before the next read (or a throttled client's wait), whatever ends this batch.
+                    RelayBatch();
+                    if (throttle is null)
+                    {
+                        input.AdvanceTo(buffer.Start, buffer.End);
+                    }
+                }
+
+                if (throttle is { } wait)
+                {
+                    reason = await HandleThrottledLinesAsync(input, buffer, ended, wait, stopReading).ConfigureAwait(false);
+                }
+
+                if (reason is null && (ended || readCanceled))
+                {
+                    reason = ShutdownReason.ClientClosed;
+                }
+            }
         }
         catch
         {
@@ -93,11 +151,103 @@ public sealed class ChatSession : ProtocolSession
             throw;
         }
 
-        if (reason == ShutdownReason.ServerStopping)
+        if (reason != ShutdownReason.ServerStopping)
         {
-            return reason; // FinishAsync follows once every session stopped reading.
+            await LeaveAsync(reason.Value).ConfigureAwait(false);
         }
 
+        // ServerStopping: FinishAsync follows once every session stopped reading.
+        return reason.Value;
+    }
+
+    /// <summary>
+    /// Handles the lines at the front of <paramref name="buffer"/>, which is advanced past them; says why
+    /// the session ends if it does. A client over its line rate is not read further: <paramref name="throttle"/>
+    /// is how long until its next line may be handled (possibly zero: due now), and <paramref name="buffer"/>
+    /// starts at that line; null when every complete line was handled.
+    /// </summary>
+    private ShutdownReason? HandleLines(ref ReadOnlySequence<byte> buffer, bool isCompleted, out TimeSpan? throttle)
+    {
+        throttle = null;
+        _framer.MaxLineBytes = EffectiveMaxLineBytes();
+        while (true)
+        {
+            var unhandled = buffer;
+            var framerBefore = _framer;
+            var kind = _framer.TryRead(ref buffer, out var line);
+            if (kind == FrameKind.None)
+            {
+                if (!isCompleted || buffer.Length == 0)
+                {
+                    return null;
+                }
+
+                // End of stream after a last line without LF: still a line.
+                line = buffer;
+                buffer = buffer.Slice(buffer.End);
+                kind = FrameKind.Line;
+            }
+
+            if (kind == FrameKind.TooLong)
+            {
+                OnLineTooLong(_framer.MaxLineBytes);
+                continue;
+            }
+
+            var limits = _shared.Settings.Limits;
+            if (!_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out var wait))
+            {
+                // Framed again once a token is due.
+                throttle = wait;
+                buffer = unhandled;
+                _framer = framerBefore;
+                return null;
+            }
+
+            if (!HandleLine(line))
+            {
+                return ShutdownReason.ClientQuit;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rest of a read from a client over its line rate: each line waits for its token. Not reading is
+    /// the throttle: the transport's buffer fills, then TCP's window closes on the client.
+    /// </summary>
+    private async Task<ShutdownReason?> HandleThrottledLinesAsync(PipeReader input, ReadOnlySequence<byte> buffer, bool isCompleted, TimeSpan throttle, CancellationToken stopReading)
+    {
+        try
+        {
+            while (true)
+            {
+                // What was read before the throttle engaged goes out now, not after the wait.
+                RelayBatch();
+                await WaitForTokenAsync(throttle, stopReading).ConfigureAwait(false);
+                if (stopReading.IsCancellationRequested)
+                {
+                    return ShutdownReason.ServerStopping;
+                }
+
+                var reason = HandleLines(ref buffer, isCompleted, out var next);
+                if (reason is not null || next is null)
+                {
+                    return reason;
+                }
+
+                throttle = next.Value;
+            }
+        }
+        finally
+        {
+            RelayBatch();
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>The client is done (closed, quit): leave the room, then deliver what is queued.</summary>
+    private async Task LeaveAsync(ShutdownReason reason)
+    {
         Depart(reason == ShutdownReason.ClientQuit ? _quitNotice : "");
         if (reason == ShutdownReason.ClientQuit)
         {
@@ -108,14 +258,12 @@ public sealed class ChatSession : ProtocolSession
         try
         {
             // A client that closed its side may still read what is queued; one that reads nothing is not waited for long.
-            await _writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await _queue.Sent.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             _connection.Abort(ShutdownReason.SlowClient);
         }
-
-        return reason;
     }
 
     public override async Task FinishAsync()
@@ -124,7 +272,7 @@ public sealed class ChatSession : ProtocolSession
         _queue.TryEnqueue(ChatText.ShuttingDown, 0);
         Depart(leaveNotice: null);
         _queue.Complete();
-        await _writer.ConfigureAwait(false);
+        await _queue.Sent.ConfigureAwait(false);
     }
 
     private string _quitNotice = "";
@@ -133,15 +281,14 @@ public sealed class ChatSession : ProtocolSession
     {
         if (State.Nick.Length == 0)
         {
-            State.Nick = _hub.ClaimGuestNick(this);
+            State.Nick = _shared.Hub.ClaimGuestNick(this);
         }
-        else if (!_hub.TryClaimNick(State.Nick, this))
+        else if (!_shared.Hub.TryClaimNick(State.Nick, this))
         {
-            State.Nick = _hub.ClaimGuestNick(this);
+            State.Nick = _shared.Hub.ClaimGuestNick(this);
         }
 
-        _nickBytes = Encoding.ASCII.GetBytes(State.Nick);
-        string motd = _settings.Chat.Motd;
+        string motd = _shared.Settings.Chat.Motd;
         if (!string.IsNullOrEmpty(motd))
         {
             foreach (string line in motd.ReplaceLineEndings("\n").Split('\n'))
@@ -150,127 +297,38 @@ public sealed class ChatSession : ProtocolSession
             }
         }
 
-        _room = _hub.Join(State.Room, this);
+        _room = _shared.Hub.Join(State.Room, this);
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are {State.Nick} in room {_room.Name}"));
         AnnounceMembership(_room, $"{State.Nick} joined {_room.Name}", _room.Members.Length);
-        ChatLog.Joined(_logger, State.Nick, _room.Name);
-    }
-
-    private async Task<ShutdownReason> ReadLoopAsync(CancellationToken stopReading)
-    {
-        PipeReader input = _connection.Input;
-        var framer = new LineFramer(_settings.Limits.MaxLineBytes);
-        while (true)
-        {
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync(stopReading).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
-            {
-                return ShutdownReason.ServerStopping;
-            }
-
-            var buffer = result.Buffer;
-            framer.MaxLineBytes = EffectiveMaxLineBytes();
-            try
-            {
-                while (true)
-                {
-                    var kind = framer.TryRead(ref buffer, out var line);
-                    if (kind == FrameKind.None)
-                    {
-                        if (!result.IsCompleted || buffer.Length == 0)
-                        {
-                            break;
-                        }
-
-                        // End of stream after a last line without LF: still a line.
-                        line = buffer;
-                        buffer = buffer.Slice(buffer.End);
-                        kind = FrameKind.Line;
-                    }
-
-                    if (kind == FrameKind.TooLong)
-                    {
-                        OnLineTooLong(framer.MaxLineBytes);
-                        continue;
-                    }
-
-                    if (!await TakeTokenAsync(stopReading).ConfigureAwait(false))
-                    {
-                        return ShutdownReason.ServerStopping;
-                    }
-
-                    if (!HandleLine(line))
-                    {
-                        return ShutdownReason.ClientQuit;
-                    }
-                }
-            }
-            finally
-            {
-                // Lines read are relayed before the next read, whatever ends this batch.
-                RelayBatch();
-                input.AdvanceTo(buffer.Start, buffer.End);
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                return ShutdownReason.ClientClosed;
-            }
-        }
+        ChatLog.Joined(Log, State.Nick, _room.Name);
     }
 
     private int EffectiveMaxLineBytes()
     {
-        int max = _settings.Limits.MaxLineBytes;
+        int max = _shared.Settings.Limits.MaxLineBytes;
         return max == 0 ? Configuration.LimitsOptionsValidator.LargestMaxLineBytes : max;
     }
 
-    private ValueTask<bool> TakeTokenAsync(CancellationToken stopReading)
-    {
-        var limits = _settings.Limits;
-        if (_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out var wait))
-        {
-            return ValueTask.FromResult(true);
-        }
-
-        // What was read before the throttle engaged goes out now, not after the wait.
-        RelayBatch();
-        return WaitForTokenAsync(wait, stopReading);
-    }
-
-    private async ValueTask<bool> WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
+    /// <summary>Waits <paramref name="wait"/> (the client is over its line rate), or until the server stops reading.</summary>
+    private async Task WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
     {
         if (!_loggedRateLimited)
         {
             _loggedRateLimited = true;
-            if (_limitLog.RateLimited.TryEnter(out long suppressed))
+            if (_shared.LimitLog.RateLimited.TryEnter(out long suppressed))
             {
-                ChatLog.RateLimited(_logger, Nick, _settings.Limits.LinesPerSecond, suppressed);
+                ChatLog.RateLimited(Log, Nick, _shared.Settings.Limits.LinesPerSecond, suppressed);
             }
         }
 
-        // Not reading is the throttle: the transport's buffer fills, then TCP's window closes on the client.
-        while (true)
+        try
         {
-            try
-            {
-                await Task.Delay(wait, _time, stopReading).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            var limits = _settings.Limits;
-            if (_bucket.TryTake(limits.LinesPerSecond, limits.LineBurst, out wait))
-            {
-                return true;
-            }
+            await Task.Delay(wait, _shared.Time, stopReading).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+        {
+            // The caller sees the token.
         }
     }
 
@@ -280,9 +338,9 @@ public sealed class ChatSession : ProtocolSession
         if (!_loggedTooLong)
         {
             _loggedTooLong = true;
-            if (_limitLog.LineTooLong.TryEnter(out long suppressed))
+            if (_shared.LimitLog.LineTooLong.TryEnter(out long suppressed))
             {
-                ChatLog.LineTooLong(_logger, Nick, max, suppressed);
+                ChatLog.LineTooLong(Log, Nick, max, suppressed);
             }
         }
     }
@@ -307,7 +365,8 @@ public sealed class ChatSession : ProtocolSession
             if (text[0] != (byte)'/')
             {
                 State.LinesSent++;
-                _batch.AppendMessage(_nickBytes, text);
+                _batch ??= new RoomMessageBatch();
+                _batch.AppendMessage(NickBytes, text);
                 if (_batch.Length >= BatchLimitBytes())
                 {
                     RelayBatch();
@@ -332,7 +391,7 @@ public sealed class ChatSession : ProtocolSession
     /// </summary>
     private void RelayBatch()
     {
-        if (!_batch.IsEmpty)
+        if (_batch is { IsEmpty: false })
         {
             var lines = _batch.Take();
             _room?.Broadcast(lines, this);
@@ -341,7 +400,7 @@ public sealed class ChatSession : ProtocolSession
 
     private int BatchLimitBytes()
     {
-        int queueLimit = _settings.Limits.SendQueueBytes;
+        int queueLimit = _shared.Settings.Limits.SendQueueBytes;
         return queueLimit == 0 ? RoomMessageBatch.DefaultMaxBytes : Math.Min(RoomMessageBatch.DefaultMaxBytes, queueLimit / 4);
     }
 
@@ -356,7 +415,7 @@ public sealed class ChatSession : ProtocolSession
         switch (command.Kind)
         {
             case ChatCommandKind.Message:
-                SendToRoom(ChatText.RoomMessage(_nickBytes, Encoding.UTF8.GetBytes(command.Argument)));
+                SendToRoom(ChatText.RoomMessage(NickBytes, Encoding.UTF8.GetBytes(command.Argument)));
                 break;
             case ChatCommandKind.Nick:
                 ChangeNick(command.Argument);
@@ -370,7 +429,7 @@ public sealed class ChatSession : ProtocolSession
                 Send(ChatText.Notice($"in {room.Name}: {string.Join(", ", nicks)}"));
                 break;
             case ChatCommandKind.Rooms:
-                Send(ChatText.Notice("rooms: " + string.Join(", ", _hub.RoomList().Select(r => $"{r.Name} ({r.Members})"))));
+                Send(ChatText.Notice("rooms: " + string.Join(", ", _shared.Hub.RoomList().Select(r => $"{r.Name} ({r.Members})"))));
                 break;
             case ChatCommandKind.Msg:
                 PrivateMessage(command.Argument);
@@ -382,7 +441,7 @@ public sealed class ChatSession : ProtocolSession
                 }
                 else
                 {
-                    SendToRoom(ChatText.Action(_nickBytes, Encoding.UTF8.GetBytes(command.Argument)));
+                    SendToRoom(ChatText.Action(NickBytes, Encoding.UTF8.GetBytes(command.Argument)));
                 }
 
                 break;
@@ -425,7 +484,7 @@ public sealed class ChatSession : ProtocolSession
             return;
         }
 
-        if (!_hub.TryClaimNick(nick, this))
+        if (!_shared.Hub.TryClaimNick(nick, this))
         {
             Send(ChatText.Error($"nick {nick} is taken"));
             return;
@@ -433,14 +492,16 @@ public sealed class ChatSession : ProtocolSession
 
         if (!NickName.Comparer.Equals(old, nick))
         {
-            _hub.ReleaseNick(old, this);
+            _shared.Hub.ReleaseNick(old, this);
         }
 
         State.Nick = nick;
-        _nickBytes = Encoding.ASCII.GetBytes(nick);
-        Send(ChatText.Notice($"you are now known as {nick}"));
+        _nickBytes = null;
+        // The room is told first: once the client reads its confirmation, every member who was in the room
+        // has the notice, and one who joins later does not get it (ChatUsers in the tests relies on this).
         _room?.Broadcast(ChatText.Notice($"{old} is now known as {nick}"), this);
-        ChatLog.NickChanged(_logger, old, nick);
+        Send(ChatText.Notice($"you are now known as {nick}"));
+        ChatLog.NickChanged(Log, old, nick);
     }
 
     private void JoinRoom(string name)
@@ -469,13 +530,13 @@ public sealed class ChatSession : ProtocolSession
             return;
         }
 
-        _hub.Leave(old, this);
+        _shared.Hub.Leave(old, this);
         AnnounceMembership(old, $"{Nick} left {old.Name}", old.Members.Length + 1);
-        _room = _hub.Join(name, this);
+        _room = _shared.Hub.Join(name, this);
         State.Room = _room.Name;
         Send(ChatText.Notice($"you are now in {_room.Name} ({_room.Members.Length} here)"));
         AnnounceMembership(_room, $"{Nick} joined {_room.Name}", _room.Members.Length);
-        ChatLog.Joined(_logger, Nick, _room.Name);
+        ChatLog.Joined(Log, Nick, _room.Name);
     }
 
     private void PrivateMessage(string argument)
@@ -489,7 +550,7 @@ public sealed class ChatSession : ProtocolSession
 
         string nick = argument[..space];
         string text = argument[(space + 1)..].TrimStart(' ', '\t');
-        var target = NickName.IsValid(nick) ? _hub.FindByNick(nick) : null;
+        var target = NickName.IsValid(nick) ? _shared.Hub.FindByNick(nick) : null;
         if (target is null)
         {
             Send(ChatText.Error($"no such nick: {nick}"));
@@ -502,13 +563,26 @@ public sealed class ChatSession : ProtocolSession
 
     private void Send(byte[] line) => Deliver(line);
 
+    /// <summary>Ends the pending read, or makes the next one end at once (the server stops reading; see <see cref="ChatHub.CancelReadsOn"/>).</summary>
+    internal void CancelPendingRead()
+    {
+        try
+        {
+            _connection.Input.CancelPendingRead();
+        }
+        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
+        {
+            // Closed meanwhile: nothing left to stop. (This runs inside the server's stop; it must not throw there.)
+        }
+    }
+
     /// <summary>
     /// Tells the other members of <paramref name="room"/> about a join or leave, unless the room, counted
     /// with the one who comes or goes (<paramref name="size"/>), is too big to announce in.
     /// </summary>
     private void AnnounceMembership(ChatRoom room, string notice, int size)
     {
-        int upTo = _settings.Chat.AnnounceMembershipUpTo;
+        int upTo = _shared.Settings.Chat.AnnounceMembershipUpTo;
         if (upTo == 0 || size <= upTo)
         {
             room.Broadcast(ChatText.Notice(notice), this);
@@ -524,30 +598,18 @@ public sealed class ChatSession : ProtocolSession
         }
 
         _departed = true;
-        _batch.Release();
+        _batch?.Release();
         if (_room is { } room)
         {
-            _hub.Leave(room, this);
+            _shared.Hub.Leave(room, this);
             if (leaveNotice is not null)
             {
                 AnnounceMembership(room, $"{Nick} left {room.Name}{leaveNotice}", room.Members.Length + 1);
             }
         }
 
-        _hub.ReleaseNick(State.Nick, this);
-        _hub.AddDepartedLines(State.LinesSent);
-        ChatLog.Left(_logger, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
-    }
-
-    private async Task RunWriterAsync()
-    {
-        try
-        {
-            await _queue.RunWriterAsync(_connection).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
-        {
-            // The connection broke or was aborted; the reader sees it too.
-        }
+        _shared.Hub.ReleaseNick(State.Nick, this);
+        _shared.Hub.AddDepartedLines(State.LinesSent);
+        ChatLog.Left(Log, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
     }
 }

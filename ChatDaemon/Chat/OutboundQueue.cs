@@ -14,26 +14,32 @@ namespace ChatDaemon.Chat;
 /// </summary>
 /// <remarks>
 /// Most clients are idle most of the time, so an empty queue holds next to nothing: no list while nothing
-/// waits (beyond a small spare), no send buffer, and no suspended writer: a drain exists only while there
+/// waits (only a busy client keeps a small spare), no send buffer, and no suspended writer: a drain exists only while there
 /// is something to send. (A <c>Channel</c> with a writer task kept about 1.6 KiB per idle client alive:
 /// its queue segment, the segment's array as large as the biggest burst, reader operations, and the
-/// writer's state machine; bench/ANALYSIS.md "Idle connections".)
+/// writer's state machine; bench/ANALYSIS.md "Idle connections".) For the same reason the task that
+/// <see cref="Sent"/> returns is created only when someone waits for it, at the end of the session.
 /// </remarks>
 public sealed class OutboundQueue : IThreadPoolWorkItem
 {
     /// <summary>The most bytes copied together into one send.</summary>
     public const int GatherBytes = 32 * 1024;
 
-    /// <summary>A spare list at most this large is kept while nothing waits; a larger one was grown by a burst.</summary>
+    /// <summary>
+    /// A list is made this large. A busy client (more waiting after a send) keeps one spare between drains if
+    /// it has not grown beyond this; a client that got one batch keeps none once it is sent.
+    /// </summary>
     internal const int SpareCapacity = 4;
 
-    private readonly object _sync = new();
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The queue locks itself rather than a lock object of its own: that would be one more object (24 bytes)
+    // per client, and most clients are idle. Nothing outside this class locks a queue.
     private ClientConnection? _connection;
     private List<byte[]>? _pending;
     private List<byte[]>? _spare;
+    private TaskCompletionSource? _sent; // created by the first look at Sent before the end, or by a failure
     private bool _completed;
     private bool _draining; // a drain is scheduled or running: there is only ever one sender
+    private bool _ended; // everything was sent after Complete, or the output is gone
     private long _queuedBytes;
 
     /// <summary>Bytes accepted but not yet handed to the socket.</summary>
@@ -44,7 +50,7 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     {
         get
         {
-            lock (_sync)
+            lock (this)
             {
                 return (_pending?.Capacity ?? 0) + (_spare?.Capacity ?? 0);
             }
@@ -77,7 +83,7 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
             return EnqueueResult.Full;
         }
 
-        lock (_sync)
+        lock (this)
         {
             if (_completed)
             {
@@ -102,7 +108,7 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     public void Complete()
     {
         bool mustDrain;
-        lock (_sync)
+        lock (this)
         {
             _completed = true;
             mustDrain = TakeDrain();
@@ -114,14 +120,11 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>
-    /// Starts sending to <paramref name="connection"/>; the task ends once <see cref="Complete"/> was called
-    /// and everything queued was sent, or when the connection's output closed or failed.
-    /// </summary>
-    public Task RunWriterAsync(ClientConnection connection)
+    /// <summary>Starts sending to <paramref name="connection"/>: what is queued now, and from then on whatever is queued.</summary>
+    public void Start(ClientConnection connection)
     {
         bool mustDrain;
-        lock (_sync)
+        lock (this)
         {
             _connection = connection;
             mustDrain = (_pending is not null || _completed) && TakeDrain();
@@ -131,8 +134,28 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         {
             ScheduleDrain();
         }
+    }
 
-        return _done.Task;
+    /// <summary>
+    /// Completes once <see cref="Complete"/> was called and everything queued was sent, or when the
+    /// connection's output closed or broke (a broken connection is not an error here: its reader sees it
+    /// too). Faults only on an unexpected error.
+    /// </summary>
+    public Task Sent
+    {
+        get
+        {
+            lock (this)
+            {
+                if (_ended)
+                {
+                    return _sent?.Task ?? Task.CompletedTask;
+                }
+
+                _sent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _sent.Task;
+            }
+        }
     }
 
     /// <summary>Under the lock: true if the caller is now the one to start a drain.</summary>
@@ -160,10 +183,11 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     {
         try
         {
+            int batches = 0; // sent by this drain; more than one: more was waiting after a send, the client is busy
             while (true)
             {
                 List<byte[]>? batch;
-                lock (_sync)
+                lock (this)
                 {
                     batch = _pending;
                     _pending = null;
@@ -172,9 +196,9 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
                         if (!_completed)
                         {
                             _draining = false;
-                            if (_spare is { Capacity: > SpareCapacity })
+                            if (batches < 2 || _spare is { Capacity: > SpareCapacity })
                             {
-                                _spare = null; // grown by a burst: not kept for a client that has gone quiet
+                                _spare = null; // not kept for a client that got one batch, nor one grown by a burst
                             }
 
                             return;
@@ -184,7 +208,7 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
 
                 if (batch is null)
                 {
-                    _done.TrySetResult(); // completed and sent; the drain flag stays set
+                    End(); // completed and sent; the drain flag stays set
                     return;
                 }
 
@@ -194,10 +218,11 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
                     return;
                 }
 
+                batches++;
                 batch.Clear();
-                lock (_sync)
+                lock (this)
                 {
-                    _spare ??= batch; // a busy client allocates no lists
+                    _spare ??= batch; // for the next batch: a busy client allocates no lists
                 }
             }
         }
@@ -264,23 +289,36 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         return gather.AsMemory(0, filled);
     }
 
-    /// <summary>The connection's output is gone: nothing more is queued or sent.</summary>
+    /// <summary>Everything was sent after completion, or the connection's output is gone: nothing more is queued or sent.</summary>
     private void End(Exception? error = null)
     {
-        lock (_sync)
+        if (error is not null && ConnectionErrorClassifier.Classify(error) != ConnectionErrorKind.Unexpected)
+        {
+            error = null; // the connection broke or was aborted; the session's reader sees it too
+        }
+
+        TaskCompletionSource? sent;
+        lock (this)
         {
             _completed = true;
+            _ended = true;
             _pending = null;
             _spare = null;
+            if (error is not null)
+            {
+                _sent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            sent = _sent;
         }
 
         if (error is null)
         {
-            _done.TrySetResult();
+            sent?.TrySetResult();
         }
         else
         {
-            _done.TrySetException(error);
+            sent?.TrySetException(error);
         }
     }
 }

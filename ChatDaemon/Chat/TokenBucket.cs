@@ -4,7 +4,12 @@ namespace ChatDaemon.Chat;
 /// A token bucket for one client's lines: <c>burst</c> lines at once, then <c>rate</c> per second.
 /// Used by one reader at a time, so it needs no synchronisation.
 /// </summary>
-public sealed class TokenBucket(TimeProvider time)
+/// <remarks>
+/// A mutable struct, kept in a (non-readonly) field of its session and never copied: as an object of its own
+/// it cost every client 48 bytes more (header, reference), which counts when most clients are idle
+/// (bench/ANALYSIS.md "Idle connections").
+/// </remarks>
+public struct TokenBucket(TimeProvider time)
 {
     private double _tokens = double.NaN;
     private long _last;

@@ -25,7 +25,10 @@ public sealed class ConnectionServer : BackgroundService
     private readonly IOptionsMonitor<ShutdownOptions> _shutdown;
     private readonly ILogger<ConnectionServer> _logger;
     private readonly IConnectionHandler[] _handlers;
-    private readonly ConcurrentDictionary<ClientConnection, ConnectionEntry> _connections = new();
+    // A set (the byte value means nothing and keeps each node small): what a stop that runs out of time aborts.
+    private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
+    private readonly ConnectionCountdown _reading = new();
+    private readonly ConnectionCountdown _open = new();
     private readonly CancellationTokenSource _stopReading = new();
     private readonly TaskCompletionSource _readersStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LogRateLimiter _refusalLog = new(perSecond: 5, burst: 10);
@@ -84,16 +87,15 @@ public sealed class ConnectionServer : BackgroundService
 
         var timeout = _shutdown.CurrentValue.DrainTimeout;
         var deadline = Task.Delay(timeout, cancellationToken);
-        var entries = _connections.Values.ToList();
-        NetworkingLog.DrainStarted(_logger, entries.Count, timeout);
+        NetworkingLog.DrainStarted(_logger, _connections.Count, timeout);
 
         // Stage 2: stop reading; each session still handles the lines it already read.
         _stopReading.Cancel();
-        await Task.WhenAny(Task.WhenAll(entries.Select(e => e.ReadPhase.Task)), deadline).ConfigureAwait(false);
+        await Task.WhenAny(_reading.WhenNoneLeft(), deadline).ConfigureAwait(false);
 
         // Stage 3: nobody produces messages any more: tell the clients and deliver what is queued.
         _readersStopped.TrySetResult();
-        var all = Task.WhenAll(entries.Select(e => e.Done.Task));
+        var all = _open.WhenNoneLeft();
         await Task.WhenAny(all, deadline).ConfigureAwait(false);
 
         // Stage 4: abort what is left.
@@ -121,7 +123,6 @@ public sealed class ConnectionServer : BackgroundService
         var connection = new ClientConnection(context, endpoint.Protocol);
         var handler = _handlers[(int)endpoint.Protocol];
         Interlocked.Increment(ref _accepted);
-        using var scope = _logger.BeginScope(new ConnectionScope(connection.Id, connection.RemoteEndPoint));
 
         var admission = _admission.TryAdmit(connection.RemoteAddress);
         if (admission != AdmissionResult.Admitted)
@@ -130,21 +131,23 @@ public sealed class ConnectionServer : BackgroundService
             return;
         }
 
-        var entry = new ConnectionEntry();
-        _connections[connection] = entry;
-        NetworkingLog.ConnectionOpened(_logger, ListenEndpoint.ProtocolName(endpoint.Protocol), connection.RemoteEndPoint);
+        _open.Enter();
+        _reading.Enter();
+        _connections[connection] = 0;
+        NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(endpoint.Protocol), connection.RemoteEndPoint);
         try
         {
-            ConfigureKeepAlive(context);
-            var session = handler.CreateSession(connection);
+            ProtocolSession session;
             ShutdownReason reason;
             try
             {
+                ConfigureKeepAlive(connection, context);
+                session = handler.CreateSession(connection);
                 reason = await session.RunAsync(_stopReading.Token).ConfigureAwait(false);
             }
             finally
             {
-                entry.ReadPhase.TrySetResult();
+                _reading.Leave();
             }
 
             if (reason == ShutdownReason.ServerStopping)
@@ -166,7 +169,7 @@ public sealed class ConnectionServer : BackgroundService
                     connection.Abort(_stopReading.IsCancellationRequested ? ShutdownReason.ServerStopping : ShutdownReason.ConnectionReset);
                     break;
                 default:
-                    NetworkingLog.ConnectionFailed(_logger, connection.RemoteEndPoint, ex);
+                    NetworkingLog.ConnectionFailed(LoggerFor(connection), connection.RemoteEndPoint, ex);
                     connection.Abort(ShutdownReason.UnexpectedError);
                     break;
             }
@@ -176,8 +179,8 @@ public sealed class ConnectionServer : BackgroundService
             await CloseQuietlyAsync(connection, ShutdownReason.ClientClosed).ConfigureAwait(false);
             _connections.TryRemove(connection, out _);
             _admission.Release(connection.RemoteAddress);
-            NetworkingLog.ConnectionClosed(_logger, connection.RemoteEndPoint, connection.Reason ?? ShutdownReason.ClientClosed);
-            entry.Done.TrySetResult();
+            NetworkingLog.ConnectionClosed(LoggerFor(connection), connection.RemoteEndPoint, connection.Reason ?? ShutdownReason.ClientClosed);
+            _open.Leave();
         }
     }
 
@@ -186,7 +189,7 @@ public sealed class ConnectionServer : BackgroundService
         var reason = admission == AdmissionResult.ServerFull ? ShutdownReason.ServerFull : ShutdownReason.TooManyFromAddress;
         if (_refusalLog.TryEnter(out long suppressed))
         {
-            NetworkingLog.ConnectionRefused(_logger, connection.RemoteEndPoint, reason, suppressed);
+            NetworkingLog.ConnectionRefused(LoggerFor(connection), connection.RemoteEndPoint, reason, suppressed);
         }
 
         try
@@ -213,7 +216,7 @@ public sealed class ConnectionServer : BackgroundService
         }
     }
 
-    private void ConfigureKeepAlive(ConnectionContext context)
+    private void ConfigureKeepAlive(ClientConnection connection, ConnectionContext context)
     {
         int idle = _limits.CurrentValue.KeepAliveSeconds;
         var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
@@ -232,20 +235,16 @@ public sealed class ConnectionServer : BackgroundService
         }
         catch (SocketException ex)
         {
-            NetworkingLog.SocketOptionFailed(_logger, ex);
+            NetworkingLog.SocketOptionFailed(LoggerFor(connection), ex);
         }
     }
+
+    // Made per event rather than held: a connection keeps no logging state while it is idle (see ConnectionLogger).
+    private ConnectionLogger LoggerFor(ClientConnection connection) => new(_logger, connection);
 
     public override void Dispose()
     {
         _stopReading.Dispose();
         base.Dispose();
-    }
-
-    private sealed class ConnectionEntry
-    {
-        public TaskCompletionSource ReadPhase { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
