@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
 using ChatDaemon.Networking.Epoll;
@@ -244,6 +245,82 @@ public sealed class EpollTransportTests : IAsyncLifetime
         {
             Assert.Equal(i, BitConverter.ToInt32(await ReadExactlyAsync(pairs[i].Server.Transport.Input, 4)));
             pairs[i].Client.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Connections_that_come_and_go_concurrently_never_see_each_others_bytes()
+    {
+        // Closed descriptors are reused at once by new accepts; a stale event or send must never reach them.
+        var listener = await _factory.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        _cleanup.Add(listener);
+        var endpoint = (IPEndPoint)listener.EndPoint;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            var echoes = new List<Task>();
+            while (await listener.AcceptAsync(stop.Token) is { } connection)
+            {
+                echoes.Add(EchoUntilClosedAsync(connection));
+            }
+
+            await Task.WhenAll(echoes);
+        });
+
+        int mismatches = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await client.ConnectAsync(endpoint);
+                var payload = Encoding.ASCII.GetBytes($"worker {worker} round {i} {Guid.NewGuid():N}\n");
+                await client.SendAsync(payload);
+                var echoed = await ReceiveExactlyAsync(client, payload.Length);
+                if (!payload.AsSpan().SequenceEqual(echoed))
+                {
+                    Interlocked.Increment(ref mismatches);
+                }
+
+                if (i % 3 == 0)
+                {
+                    client.LingerState = new LingerOption(true, 0); // every third leaves with a reset
+                }
+            }
+        })));
+
+        Assert.Equal(0, mismatches);
+        await listener.UnbindAsync();
+        await serving.WaitAsync(Patience);
+    }
+
+    private static async Task EchoUntilClosedAsync(ConnectionContext connection)
+    {
+        var send = connection.Features.Get<IConnectionSendFeature>()!;
+        try
+        {
+            while (true)
+            {
+                var result = await connection.Transport.Input.ReadAsync();
+                foreach (var segment in result.Buffer)
+                {
+                    await send.SendAsync(segment);
+                }
+
+                connection.Transport.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
+        {
+            // The client reset the connection.
+        }
+        finally
+        {
+            await connection.DisposeAsync();
         }
     }
 
