@@ -294,6 +294,42 @@ public sealed class EpollTransportTests : IAsyncLifetime
         await serving.WaitAsync(Patience);
     }
 
+    [Fact]
+    public async Task Work_a_reader_defers_runs_on_its_event_loop_after_the_reader_has_returned()
+    {
+        var (server, client) = await ConnectAsync();
+        var work = new RecordingWork();
+        var reading = Task.Run(async () =>
+        {
+            var result = await server.Transport.Input.ReadAsync().ConfigureAwait(false);
+
+            // Resumed inline by the event loop that received the bytes.
+            work.ReaderThread = Environment.CurrentManagedThreadId;
+            DeferredWork.RunAfterCurrentEvents(work);
+            work.ReaderReturned = true;
+            server.Transport.Input.AdvanceTo(result.Buffer.End);
+        });
+
+        await Task.Delay(100);
+        client.Send("go\n"u8.ToArray());
+        await reading.WaitAsync(Patience);
+        var ran = await work.Ran.Task.WaitAsync(Patience);
+        Assert.Equal(work.ReaderThread, ran.Thread);
+        Assert.True(ran.AfterReader, "deferred work ran before the reader returned to the loop");
+        Assert.StartsWith("epoll-", ran.ThreadName);
+    }
+
+    private sealed class RecordingWork : IThreadPoolWorkItem
+    {
+        public volatile bool ReaderReturned;
+
+        public int ReaderThread;
+
+        public TaskCompletionSource<(int Thread, string? ThreadName, bool AfterReader)> Ran { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Execute() => Ran.TrySetResult((Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, ReaderReturned));
+    }
+
     private static async Task EchoUntilClosedAsync(ConnectionContext connection)
     {
         var send = connection.Features.Get<IConnectionSendFeature>()!;

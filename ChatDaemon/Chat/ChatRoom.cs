@@ -63,14 +63,33 @@ public sealed class ChatRoom(string name)
     public void Broadcast(byte[] line, ChatSession? except)
     {
         DrainGroup? group = null;
+        int recipients = 0;
         foreach (var member in Members)
         {
             if (!ReferenceEquals(member, except))
             {
                 member.Deliver(line, ref group);
+                recipients++;
             }
         }
 
-        group?.Schedule();
+        if (group is null)
+        {
+            return;
+        }
+
+        // A room that fits one group is drained by the event loop that read the line, at the end of its round of
+        // events: no wake-up at all, and the lines of every sender in that round go out in one send per member
+        // (measured at 10 clients: 40x fewer context switches, a quarter less CPU per delivery). A larger room's
+        // groups all go to the thread pool, so that the loop goes back to reading while the pool spreads the
+        // sends over the CPUs (draining one group on the loop measured slower at 100).
+        if (recipients <= DrainGroup.Size)
+        {
+            group.RunAfterCurrentEvents();
+        }
+        else
+        {
+            group.Schedule();
+        }
     }
 }

@@ -27,6 +27,12 @@ internal sealed unsafe class EpollLoop : IDisposable
     private uint _generation;
     private volatile bool _stopping;
 
+    // Work the handlers of this round of events deferred to its end (see DeferredWork); only this loop's thread touches it.
+    private readonly List<IThreadPoolWorkItem> _deferred = new();
+
+    [ThreadStatic]
+    private static EpollLoop? t_current;
+
     public EpollLoop(int index, Action<Exception> onFault)
     {
         _onFault = onFault;
@@ -108,6 +114,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         int size = LibC.epoll_event_size;
         int dataOffset = LibC.epoll_event_data_offset;
         byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * size));
+        t_current = this;
         try
         {
             while (!_stopping)
@@ -153,12 +160,49 @@ internal sealed unsafe class EpollLoop : IDisposable
                         connection.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("transport fault", ex));
                     }
                 }
+
+                RunDeferred();
             }
         }
         finally
         {
             NativeMemory.Free(events);
         }
+    }
+
+    /// <summary>
+    /// On an event loop's thread: queues <paramref name="work"/> to run once the loop has handled every
+    /// event of the current round, before it waits again (as a C server writes its replies before going
+    /// back to epoll_wait), and returns true. Elsewhere returns false.
+    /// </summary>
+    public static bool TryDefer(IThreadPoolWorkItem work)
+    {
+        var loop = t_current;
+        if (loop is null)
+        {
+            return false;
+        }
+
+        loop._deferred.Add(work);
+        return true;
+    }
+
+    private void RunDeferred()
+    {
+        // Deferred work may defer more (a send that fails may announce a departure): run until none is left.
+        for (int i = 0; i < _deferred.Count; i++)
+        {
+            try
+            {
+                _deferred[i].Execute();
+            }
+            catch (Exception ex)
+            {
+                _onFault(ex);
+            }
+        }
+
+        _deferred.Clear();
     }
 
     public void Dispose()
