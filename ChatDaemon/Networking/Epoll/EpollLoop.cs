@@ -96,17 +96,21 @@ internal sealed unsafe class EpollLoop : IDisposable
     public int Control(int op, SafeSocketHandle socket, uint events, ulong key)
     {
         byte* ev = stackalloc byte[16];
-        *(uint*)ev = events;
-        *(ulong*)(ev + LibC.epoll_event_data_offset) = key;
+        WriteEvent(ev, events, key);
         return LibC.epoll_ctl(_epollFd, op, socket, ev) == 0 ? 0 : LibC.errno;
     }
 
     private int Control(int op, int fd, uint events, ulong key)
     {
         byte* ev = stackalloc byte[16];
+        WriteEvent(ev, events, key);
+        return LibC.epoll_ctl(_epollFd, op, fd, ev);
+    }
+
+    private static void WriteEvent(byte* ev, uint events, ulong key)
+    {
         *(uint*)ev = events;
         *(ulong*)(ev + LibC.epoll_event_data_offset) = key;
-        return LibC.epoll_ctl(_epollFd, op, fd, ev);
     }
 
     private void Run()
