@@ -11,10 +11,12 @@ namespace ChatDaemon.Tests.Integration;
 public sealed class ReloadScriptTests : IDisposable
 {
     // `state "STARTED COMPLETED RESULT [REASON]"` replaces the state file atomically, as the daemon does.
+    // A SIGHUP is counted before it is handled: the script may return as soon as the handler wrote its
+    // answer, and counting after that raced with the test's check.
     private const string StandInDaemon = """
         dir=$1
         state() { printf '%s %s\n' "$$" "$1" > "$dir/reload-state.new" && mv "$dir/reload-state.new" "$dir/reload-state"; }
-        trap '. "$dir/on-hup"; echo hup >> "$dir/signals"' HUP
+        trap 'echo hup >> "$dir/signals"; . "$dir/on-hup"' HUP
         . "$dir/at-start"
         echo ready
         while :; do sleep 1 & wait $!; done
