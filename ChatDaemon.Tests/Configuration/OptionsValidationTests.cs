@@ -33,6 +33,7 @@ public sealed class OptionsValidationTests
     [InlineData("Shutdown:DrainTimeoutSeconds", "-1")]
     [InlineData("Chat:DefaultRoom", "two words")]
     [InlineData("Listen:0", "chat=127.0.0.1")]
+    [InlineData("Transport:Kind", "Pigeon")]
     [InlineData("Transport:EventLoops", "-1")]
     [InlineData("Transport:EventLoops", "1000")]
     public void Each_bad_value_is_reported_with_its_key(string key, string value)

@@ -576,10 +576,9 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
             await _outputPump!.ConfigureAwait(false);
         }
 
+        WakeSender(false);
         lock (Gate)
         {
-            _writable?.TrySetResult(false);
-            _writable = null;
             Unregister();
         }
 
