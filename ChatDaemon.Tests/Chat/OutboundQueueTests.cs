@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
+using ChatDaemon.Tests.TestSupport;
 using Microsoft.AspNetCore.Connections;
 
 namespace ChatDaemon.Tests.Chat;
@@ -10,15 +11,84 @@ namespace ChatDaemon.Tests.Chat;
 public sealed class OutboundQueueTests
 {
     [Fact]
-    public void The_queue_refuses_what_would_pass_the_limit_and_then_refuses_after_completion()
+    public async Task Without_a_grace_the_queue_refuses_what_would_pass_the_limit_while_the_client_takes_no_more()
     {
+        var client = new StalledClient();
+        var owner = new TestOwner(client.Connection) { Limit = new SendQueueLimit(1000, TimeSpan.Zero) };
         var queue = new OutboundQueue();
-        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[600], 1000));
-        Assert.Equal(EnqueueResult.Full, queue.TryEnqueue(new byte[500], 1000));
-        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[400], 1000));
-        Assert.Equal(1000, queue.QueuedBytes);
+        queue.Start(owner);
+        await client.PlugAsync(queue);
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[600]));
+        Assert.Equal(EnqueueResult.Full, queue.TryEnqueue(new byte[500]));
+        Assert.Equal(1, owner.SlowCalls);
+
+        // Refused from then on, and the owner is told once.
+        Assert.Equal(EnqueueResult.Full, queue.TryEnqueue(new byte[10]));
+        Assert.Equal(1, owner.SlowCalls);
+        Assert.Equal(600, queue.QueuedBytes);
         queue.Complete();
-        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue(new byte[1], 0));
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue(new byte[1], enforceLimit: false));
+    }
+
+    [Fact]
+    public async Task Over_the_limit_a_client_is_slow_only_once_the_grace_has_passed()
+    {
+        var time = new ManualTimeProvider();
+        var client = new StalledClient();
+        var owner = new TestOwner(client.Connection, time) { Limit = new SendQueueLimit(1000, TimeSpan.FromSeconds(2)) };
+        var queue = new OutboundQueue();
+        queue.Start(owner);
+        await client.PlugAsync(queue);
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[600]));
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[500])); // over the limit: the grace begins
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[500])); // still within the grace
+        Assert.Equal(0, owner.SlowCalls);
+        time.Advance(TimeSpan.FromSeconds(0.5));
+        await WaitForAsync(() => owner.SlowCalls == 1); // the grace timer noticed: no later message was needed
+        Assert.Equal(EnqueueResult.Full, queue.TryEnqueue(new byte[1]));
+        Assert.Equal(1, owner.SlowCalls);
+    }
+
+    [Fact]
+    public async Task A_client_that_catches_up_within_the_grace_is_not_slow_however_much_waited()
+    {
+        var time = new ManualTimeProvider();
+        var client = new StalledClient();
+        var owner = new TestOwner(client.Connection, time) { Limit = new SendQueueLimit(1000, TimeSpan.FromSeconds(2)) };
+        var queue = new OutboundQueue();
+        queue.Start(owner);
+        await client.PlugAsync(queue);
+
+        // A burst of 100 times the limit waits for this client.
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[1000]));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var reading = client.ReadAllAsync(); // the client takes everything
+        await WaitForAsync(() => queue.QueuedBytes == 0);
+
+        // Past the grace of that episode: it ended when the client caught up, so nothing is slow.
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, owner.SlowCalls);
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[900]));
+        Assert.Equal(0, owner.SlowCalls);
+        queue.Complete();
+        await queue.Sent.WaitAsync(TimeSpan.FromSeconds(10));
+        client.EndOutput();
+        Assert.Equal(1 + (100 * 1000) + 900, (await reading).Length);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
@@ -27,11 +97,11 @@ public sealed class OutboundQueueTests
         var pipe = new Pipe();
         var queue = new OutboundQueue();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
         var writer = queue.Sent;
         for (byte i = 0; i < 100; i++)
         {
-            queue.TryEnqueue([i, i], 0);
+            queue.TryEnqueue([i, i]);
         }
 
         queue.Complete();
@@ -54,12 +124,12 @@ public sealed class OutboundQueueTests
         {
             var message = Enumerable.Range(0, sizes[i]).Select(k => (byte)(i * 31 + k)).ToArray();
             expected.AddRange(message);
-            queue.TryEnqueue(message, 0);
+            queue.TryEnqueue(message);
         }
 
         // Everything is queued before the writer starts, so it has to gather.
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
         var writer = queue.Sent;
         queue.Complete();
         await writer.WaitAsync(TimeSpan.FromSeconds(10));
@@ -83,7 +153,7 @@ public sealed class OutboundQueueTests
             var pipe = pipes[m];
             var context = new DefaultConnectionContext($"c{m}", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
             queues[m] = new OutboundQueue();
-            queues[m].Start(new ClientConnection(context, ListenerProtocol.Chat));
+            queues[m].Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
             writers[m] = queues[m].Sent;
             readers[m] = Task.Run(async () =>
             {
@@ -102,7 +172,7 @@ public sealed class OutboundQueueTests
                 DrainGroup? group = null;
                 foreach (var queue in queues)
                 {
-                    Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(message, 0, out bool mustDrain));
+                    Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(message, out bool mustDrain));
                     if (mustDrain)
                     {
                         group = DrainGroup.Add(group, queue);
@@ -146,10 +216,10 @@ public sealed class OutboundQueueTests
     {
         var pipe = new Pipe();
         var queue = new OutboundQueue();
-        queue.TryEnqueue("bye"u8.ToArray(), 0);
+        queue.TryEnqueue("bye"u8.ToArray());
         queue.Complete();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
         await queue.Sent.WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
         var all = new MemoryStream();
@@ -164,12 +234,12 @@ public sealed class OutboundQueueTests
         var queue = new OutboundQueue();
         for (int i = 0; i < 1000; i++)
         {
-            queue.TryEnqueue([1, 2, 3], 0);
+            queue.TryEnqueue([1, 2, 3]);
         }
 
         Assert.True(queue.RetainedCapacity >= 1000);
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
         var writer = queue.Sent;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (queue.QueuedBytes > 0 || queue.RetainedCapacity > OutboundQueue.SpareCapacity)
@@ -179,7 +249,7 @@ public sealed class OutboundQueueTests
         }
 
         // Still serving: the next message goes out as before.
-        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([4], 0));
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([4]));
         queue.Complete();
         await writer.WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
@@ -194,12 +264,12 @@ public sealed class OutboundQueueTests
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var queue = new OutboundQueue();
-        queue.TryEnqueue([1], 0);
-        queue.TryEnqueue([2], 0);
+        queue.TryEnqueue([1]);
+        queue.TryEnqueue([2]);
         Assert.True(queue.RetainedCapacity > 0);
 
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (queue.QueuedBytes > 0 || queue.RetainedCapacity > 0)
         {
@@ -217,11 +287,11 @@ public sealed class OutboundQueueTests
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var queue = new OutboundQueue();
         var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, pipe.Writer), new Duplex(pipe.Reader, new Pipe().Writer));
-        queue.Start(new ClientConnection(context, ListenerProtocol.Chat));
+        queue.Start(new TestOwner(new ClientConnection(context, ListenerProtocol.Chat)));
         var writer = queue.Sent;
         for (byte i = 1; i <= 3; i++)
         {
-            queue.TryEnqueue([i], 0);
+            queue.TryEnqueue([i]);
             var read = await pipe.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal(new[] { i }, read.Buffer.ToArray());
             pipe.Reader.AdvanceTo(read.Buffer.End);
@@ -230,7 +300,58 @@ public sealed class OutboundQueueTests
         Assert.False(writer.IsCompleted);
         queue.Complete();
         await writer.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue([9], 0));
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue([9]));
+    }
+
+    /// <summary>The queue's owner for tests: its connection, a limit, a clock; counts the slow-client calls.</summary>
+    private sealed class TestOwner(ClientConnection connection, TimeProvider? time = null) : IOutboundQueueOwner
+    {
+        private int _slowCalls;
+
+        public ClientConnection Connection { get; } = connection;
+
+        public SendQueueLimit Limit { get; init; } = SendQueueLimit.None;
+
+        SendQueueLimit IOutboundQueueOwner.SendQueueLimit => Limit;
+
+        public TimeProvider Time { get; } = time ?? TimeProvider.System;
+
+        public int SlowCalls => Volatile.Read(ref _slowCalls);
+
+        public void OnSlowClient() => Interlocked.Increment(ref _slowCalls);
+    }
+
+    /// <summary>
+    /// A client that reads nothing until told to, over an output pipe that takes one byte before it pushes back:
+    /// once plugged, every send waits. (No socket: the kernel is never asked, it "takes no more".)
+    /// </summary>
+    private sealed class StalledClient
+    {
+        private readonly Pipe _output = new(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1));
+
+        public StalledClient()
+        {
+            var context = new DefaultConnectionContext("c1", new Duplex(new Pipe().Reader, _output.Writer), new Duplex(_output.Reader, new Pipe().Writer));
+            Connection = new ClientConnection(context, ListenerProtocol.Chat);
+        }
+
+        public ClientConnection Connection { get; }
+
+        /// <summary>Sends one byte, which the client does not read: the queue's drain now waits on it.</summary>
+        public async Task PlugAsync(OutboundQueue queue)
+        {
+            Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([0xFF]));
+            await WaitForAsync(() => queue.QueuedBytes == 0);
+        }
+
+        public async Task<byte[]> ReadAllAsync()
+        {
+            var all = new MemoryStream();
+            await _output.Reader.CopyToAsync(all);
+            return all.ToArray();
+        }
+
+        public void EndOutput() => _output.Writer.Complete();
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe

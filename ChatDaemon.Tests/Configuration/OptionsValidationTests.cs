@@ -19,12 +19,16 @@ public sealed class OptionsValidationTests
     [Fact]
     public void Zero_switches_limits_off_and_is_valid() => Assert.Empty(Validate(
         ("Limits:MaxLineBytes", "0"), ("Limits:SendQueueBytes", "0"), ("Limits:LinesPerSecond", "0"), ("Limits:LineBurst", "0"),
-        ("Limits:MaxConnections", "0"), ("Limits:MaxConnectionsPerAddress", "0"), ("Limits:KeepAliveSeconds", "0")));
+        ("Limits:MaxConnections", "0"), ("Limits:MaxConnectionsPerAddress", "0"), ("Limits:KeepAliveSeconds", "0"),
+        ("Limits:SlowClientSeconds", "0")));
 
     [Theory]
     [InlineData("Limits:MaxLineBytes", "-1")]
     [InlineData("Limits:MaxLineBytes", "99999999")]
     [InlineData("Limits:SendQueueBytes", "10")]
+    [InlineData("Limits:SlowClientSeconds", "-1")]
+    [InlineData("Limits:SlowClientSeconds", "61")]
+    [InlineData("Limits:SlowClientSeconds", "NaN")]
     [InlineData("Limits:LinesPerSecond", "-2")]
     [InlineData("Limits:LinesPerSecond", "NaN")]
     [InlineData("Limits:MaxConnections", "-1")]

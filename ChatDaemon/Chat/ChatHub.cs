@@ -111,6 +111,9 @@ public sealed class ChatHub
         return true;
     }
 
+    /// <summary>Every room now (a live view: rooms come and go while it is walked).</summary>
+    public IEnumerable<ChatRoom> Rooms => _rooms.Values;
+
     public IReadOnlyList<(string Name, int Members)> RoomList() =>
         _rooms.Values.Select(r => (r.Name, r.Members.Length)).Where(r => r.Length > 0).OrderBy(r => r.Name, RoomName.Comparer).ToList();
 }

@@ -16,9 +16,12 @@ internal static partial class ChatLog
     [LoggerMessage(EventId = 203, EventName = "RateLimited", Level = LogLevel.Warning, Message = "{Nick} sends over {LinesPerSecond} lines/s; reading from it is paused ({Suppressed} similar events not logged)")]
     public static partial void RateLimited(ILogger logger, string nick, double linesPerSecond, long suppressed);
 
-    [LoggerMessage(EventId = 204, EventName = "SlowClientDisconnected", Level = LogLevel.Warning, Message = "{Nick} does not read; disconnected with over {SendQueueBytes} bytes queued ({Suppressed} similar events not logged)")]
-    public static partial void SlowClientDisconnected(ILogger logger, string nick, int sendQueueBytes, long suppressed);
+    [LoggerMessage(EventId = 204, EventName = "SlowClientDisconnected", Level = LogLevel.Warning, Message = "{Nick} does not read; disconnected after over {SendQueueBytes} bytes waited for it for {SlowClientSeconds} s ({Suppressed} similar events not logged)")]
+    public static partial void SlowClientDisconnected(ILogger logger, string nick, int sendQueueBytes, double slowClientSeconds, long suppressed);
 
     [LoggerMessage(EventId = 205, EventName = "ChatClientLeft", Level = LogLevel.Debug, Message = "{Nick} left: {Reason}")]
     public static partial void Left(ILogger logger, string nick, string reason);
+
+    [LoggerMessage(EventId = 206, EventName = "ThrottledClientGone", Level = LogLevel.Information, Message = "{Nick} went away while over its line rate; {UnreadLines} lines it sent were not read yet and are dropped")]
+    public static partial void ThrottledClientGone(ILogger logger, string nick, int unreadLines);
 }

@@ -10,8 +10,20 @@ namespace ChatDaemon.Chat;
 /// One chat client: reads its lines (framed, sanitised, rate limited), runs its commands, relays its
 /// messages, and owns the single writer of its <see cref="OutboundQueue"/>.
 /// </summary>
-public sealed class ChatSession : ProtocolSession
+public sealed class ChatSession : ProtocolSession, IOutboundQueueOwner
 {
+    /// <summary>The most nicks a /who reply lists.</summary>
+    internal const int WhoShows = 100;
+
+    /// <summary>The most rooms a /rooms reply lists.</summary>
+    internal const int RoomsShows = 50;
+
+    /// <summary>
+    /// How often a throttled client, which is not being read, is looked at for a reset: a client that went away
+    /// is noticed within this, not after the minutes its unread lines would take at its rate (issue 11, D1).
+    /// </summary>
+    private static readonly TimeSpan PeerCheckInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly ClientConnection _connection;
     private readonly ChatSessionServices _shared;
     private readonly OutboundQueue _queue = new();
@@ -52,8 +64,8 @@ public sealed class ChatSession : ProtocolSession
 
     private byte[] NickBytes => _nickBytes ??= Encoding.ASCII.GetBytes(State.Nick);
 
-    /// <summary>Queues an encoded line for this client; a client that does not read is disconnected when its queue is full.</summary>
-    public void Deliver(byte[] line) => OnEnqueued(_queue.TryEnqueue(line, _shared.Settings.Limits.SendQueueBytes));
+    /// <summary>Queues an encoded line for this client; a client that does not read is disconnected (see <see cref="OutboundQueue"/>).</summary>
+    public void Deliver(byte[] line) => _queue.TryEnqueue(line);
 
     /// <summary>
     /// Queues like <see cref="Deliver(byte[])"/>, but when this client's sender must be woken it joins
@@ -61,22 +73,34 @@ public sealed class ChatSession : ProtocolSession
     /// </summary>
     internal void Deliver(byte[] line, ref DrainGroup? group)
     {
-        var result = _queue.TryEnqueue(line, _shared.Settings.Limits.SendQueueBytes, out bool mustDrain);
+        _queue.TryEnqueue(line, out bool mustDrain);
         if (mustDrain)
         {
             group = DrainGroup.Add(group, _queue);
         }
-
-        OnEnqueued(result);
     }
 
-    private void OnEnqueued(EnqueueResult result)
+    ClientConnection IOutboundQueueOwner.Connection => _connection;
+
+    SendQueueLimit IOutboundQueueOwner.SendQueueLimit
     {
-        if (result == EnqueueResult.Full && Interlocked.Exchange(ref _overflowed, 1) == 0)
+        get
         {
+            var limits = _shared.Settings.Limits;
+            return new SendQueueLimit(limits.SendQueueBytes, TimeSpan.FromSeconds(limits.SlowClientSeconds));
+        }
+    }
+
+    TimeProvider IOutboundQueueOwner.Time => _shared.Time;
+
+    void IOutboundQueueOwner.OnSlowClient()
+    {
+        if (Interlocked.Exchange(ref _overflowed, 1) == 0)
+        {
+            var limits = _shared.Settings.Limits;
             if (_shared.LimitLog.SlowClient.TryEnter(out long suppressed))
             {
-                ChatLog.SlowClientDisconnected(Log, Nick, _shared.Settings.Limits.SendQueueBytes, suppressed);
+                ChatLog.SlowClientDisconnected(Log, Nick, limits.SendQueueBytes, limits.SlowClientSeconds, suppressed);
             }
 
             _connection.Abort(ShutdownReason.SlowClient);
@@ -90,7 +114,7 @@ public sealed class ChatSession : ProtocolSession
     // waits in a method of its own, so that no buffer, line or read result is kept in this box.
     public override async Task<ShutdownReason> RunAsync(CancellationToken stopReading)
     {
-        _queue.Start(_connection);
+        _queue.Start(this);
         _shared.Hub.CancelReadsOn(stopReading);
         ShutdownReason? reason = null;
         try
@@ -223,10 +247,19 @@ public sealed class ChatSession : ProtocolSession
             {
                 // What was read before the throttle engaged goes out now, not after the wait.
                 RelayBatch();
-                await WaitForTokenAsync(throttle, stopReading).ConfigureAwait(false);
+                bool peerGone = await WaitForTokenAsync(throttle, stopReading).ConfigureAwait(false);
                 if (stopReading.IsCancellationRequested)
                 {
                     return ShutdownReason.ServerStopping;
+                }
+
+                if (peerGone)
+                {
+                    // The unread lines were never accepted (not reading them is the throttle): they go with the client.
+                    _connection.Abort(ShutdownReason.ConnectionReset);
+                    ChatLog.ThrottledClientGone(Log, Nick, LineFramer.CountLines(buffer));
+                    buffer = buffer.Slice(buffer.End);
+                    return ShutdownReason.ConnectionReset;
                 }
 
                 var reason = HandleLines(ref buffer, isCompleted, out var next);
@@ -269,7 +302,7 @@ public sealed class ChatSession : ProtocolSession
     public override async Task FinishAsync()
     {
         // Past the limit if need be: a client about to be closed may hear why.
-        _queue.TryEnqueue(ChatText.ShuttingDown, 0);
+        _queue.TryEnqueue(ChatText.ShuttingDown, enforceLimit: false);
         Depart(leaveNotice: null);
         _queue.Complete();
         await _queue.Sent.ConfigureAwait(false);
@@ -310,8 +343,12 @@ public sealed class ChatSession : ProtocolSession
         return max == 0 ? Configuration.LimitsOptionsValidator.LargestMaxLineBytes : max;
     }
 
-    /// <summary>Waits <paramref name="wait"/> (the client is over its line rate), or until the server stops reading.</summary>
-    private async Task WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
+    /// <summary>
+    /// Waits <paramref name="wait"/> (the client is over its line rate), or until the server stops reading;
+    /// true if the client went away meanwhile. A client that is not read from does not see its reset through
+    /// its input, so the kernel is asked (<see cref="ClientConnection.IsPeerGone"/>) every <see cref="PeerCheckInterval"/>.
+    /// </summary>
+    private async Task<bool> WaitForTokenAsync(TimeSpan wait, CancellationToken stopReading)
     {
         if (!_loggedRateLimited)
         {
@@ -324,11 +361,26 @@ public sealed class ChatSession : ProtocolSession
 
         try
         {
-            await Task.Delay(wait, _shared.Time, stopReading).ConfigureAwait(false);
+            while (true)
+            {
+                if (_connection.IsPeerGone)
+                {
+                    return true;
+                }
+
+                if (wait <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                var slice = wait < PeerCheckInterval ? wait : PeerCheckInterval;
+                await Task.Delay(slice, _shared.Time, stopReading).ConfigureAwait(false);
+                wait -= slice;
+            }
         }
         catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
         {
-            // The caller sees the token.
+            return false; // the caller sees the token
         }
     }
 
@@ -424,12 +476,10 @@ public sealed class ChatSession : ProtocolSession
                 JoinRoom(command.Argument);
                 break;
             case ChatCommandKind.Who:
-                var room = _room!;
-                var nicks = room.Members.Select(m => m.Nick).Order(NickName.Comparer);
-                Send(ChatText.Notice($"in {room.Name}: {string.Join(", ", nicks)}"));
+                Who();
                 break;
             case ChatCommandKind.Rooms:
-                Send(ChatText.Notice("rooms: " + string.Join(", ", _shared.Hub.RoomList().Select(r => $"{r.Name} ({r.Members})"))));
+                Rooms(command.Argument);
                 break;
             case ChatCommandKind.Msg:
                 PrivateMessage(command.Argument);
@@ -461,6 +511,39 @@ public sealed class ChatSession : ProtocolSession
         }
 
         return true;
+    }
+
+    /// <summary>The members of this client's room by nick: the first <see cref="WhoShows"/>, then how many more.</summary>
+    private void Who()
+    {
+        var room = _room!;
+        var nicks = ListReply.First(room.Members.Select(m => m.Nick), WhoShows, NickName.Comparer, out int total);
+        foreach (var line in ListReply.Render($"in {room.Name}: ", $"in {room.Name}: {total} members", nicks, total))
+        {
+            Send(line);
+        }
+    }
+
+    /// <summary>The rooms by name (those starting with <paramref name="prefix"/> if given): the first <see cref="RoomsShows"/>, then how many more.</summary>
+    private void Rooms(string prefix)
+    {
+        if (prefix.StartsWith('#'))
+        {
+            prefix = prefix[1..];
+        }
+
+        var rooms = _shared.Hub.Rooms
+            .Select(r => (r.Name, Members: r.Members.Length))
+            .Where(r => r.Members > 0 && r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+        var order = Comparer<(string Name, int Members)>.Create((a, b) => RoomName.Comparer.Compare(a.Name, b.Name));
+        var first = ListReply.First(rooms, RoomsShows, order, out int total);
+        string heading = prefix.Length == 0
+            ? $"rooms: {total} (narrow the list with /rooms PREFIX)"
+            : $"rooms: {total} starting with {prefix}";
+        foreach (var line in ListReply.Render("rooms: ", heading, first.Select(r => $"{r.Name} ({r.Members})").ToList(), total))
+        {
+            Send(line);
+        }
     }
 
     private void ChangeNick(string nick)

@@ -79,6 +79,18 @@ public struct LineFramer(int maxLineBytes)
         }
     }
 
+    /// <summary>Complete lines (LFs) in <paramref name="buffer"/>: what a client sent that was never read.</summary>
+    public static int CountLines(in ReadOnlySequence<byte> buffer)
+    {
+        int lines = 0;
+        foreach (var segment in buffer)
+        {
+            lines += segment.Span.Count((byte)'\n');
+        }
+
+        return lines;
+    }
+
     private static bool EndsWithCr(in ReadOnlySequence<byte> content)
     {
         if (content.IsSingleSegment)

@@ -7,18 +7,27 @@ namespace ChatDaemon.Chat;
 /// What waits to be sent to one client. Producers (any session broadcasting) only append a shared,
 /// already encoded array and add to a byte count. One drain at a time sends what queued up, several
 /// messages per send when they came faster than the client's socket took them. A drain runs as a
-/// thread-pool work item, alone (<see cref="TryEnqueue(byte[], int)"/>) or with the other members of a
-/// broadcast (<see cref="DrainGroup"/>), so a fan-out wakes a few threads, not one per member. When the
-/// client does not read, its sends stop completing, the count grows, and <see cref="TryEnqueue(byte[], int)"/>
-/// refuses once it would pass the limit.
+/// thread-pool work item, alone (<see cref="TryEnqueue(byte[], bool)"/>) or with the other members of a
+/// broadcast (<see cref="DrainGroup"/>), so a fan-out wakes a few threads, not one per member.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A slow client is one that holds the server back itself: more than its <see cref="SendQueueLimit"/> has
+/// waited for it, without a break, for longer than the limit's grace, and its socket takes no more. Bytes
+/// merely waiting for the server to get round to them (a drain queued behind other members' drains while a
+/// burst is fanned out) are not the client's doing: a prompt reader drains them within milliseconds once its
+/// turn comes, however many there were, so the count alone never disconnects anyone (issue 11, D2). A client
+/// found slow is handed to its owner (<see cref="IOutboundQueueOwner.OnSlowClient"/>) by the broadcast that
+/// finds it so, or by a timer when no broadcast comes.
+/// </para>
+/// <para>
 /// Most clients are idle most of the time, so an empty queue holds next to nothing: no list while nothing
 /// waits (only a busy client keeps a small spare), no send buffer, and no suspended writer: a drain exists only while there
 /// is something to send. (A <c>Channel</c> with a writer task kept about 1.6 KiB per idle client alive:
 /// its queue segment, the segment's array as large as the biggest burst, reader operations, and the
 /// writer's state machine; bench/ANALYSIS.md "Idle connections".) For the same reason the task that
 /// <see cref="Sent"/> returns is created only when someone waits for it, at the end of the session.
+/// </para>
 /// </remarks>
 public sealed class OutboundQueue : IThreadPoolWorkItem
 {
@@ -31,16 +40,21 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     /// </summary>
     internal const int SpareCapacity = 4;
 
+    /// <summary>How often a client found over its limit past the grace, but with room in its socket, is looked at again.</summary>
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(100);
+
     // The queue locks itself rather than a lock object of its own: that would be one more object (24 bytes)
     // per client, and most clients are idle. Nothing outside this class locks a queue.
-    private ClientConnection? _connection;
+    private IOutboundQueueOwner? _owner;
     private List<byte[]>? _pending;
     private List<byte[]>? _spare;
     private TaskCompletionSource? _sent; // created by the first look at Sent before the end, or by a failure
     private bool _completed;
     private bool _draining; // a drain is scheduled or running: there is only ever one sender
     private bool _ended; // everything was sent after Complete, or the output is gone
+    private bool _slow; // the owner was told the client is slow
     private long _queuedBytes;
+    private long _overLimitSince; // the owner's timestamp when the bytes waiting went over the limit; 0 while within it
 
     /// <summary>Bytes accepted but not yet handed to the socket.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -57,10 +71,14 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Appends <paramref name="message"/> unless that would exceed <paramref name="limitBytes"/> (0: no limit) or the queue is complete, and wakes the sender.</summary>
-    public EnqueueResult TryEnqueue(byte[] message, int limitBytes)
+    /// <summary>
+    /// Appends <paramref name="message"/> and wakes the sender, unless the queue is complete or (when
+    /// <paramref name="enforceLimit"/>) the client is slow (see the remarks): then the owner is told and the
+    /// message refused. Before <see cref="Start"/> there is no owner and no limit.
+    /// </summary>
+    public EnqueueResult TryEnqueue(byte[] message, bool enforceLimit = true)
     {
-        var result = TryEnqueue(message, limitBytes, out bool mustDrain);
+        var result = TryEnqueue(message, enforceLimit, out bool mustDrain);
         if (mustDrain)
         {
             ScheduleDrain();
@@ -70,19 +88,19 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Appends like <see cref="TryEnqueue(byte[], int)"/>; when <paramref name="mustDrain"/> comes back true
+    /// Appends like <see cref="TryEnqueue(byte[], bool)"/>; when <paramref name="mustDrain"/> comes back true
     /// the caller owns the wake-up and must schedule the drain (see <see cref="DrainGroup"/>).
     /// </summary>
-    public EnqueueResult TryEnqueue(byte[] message, int limitBytes, out bool mustDrain)
+    public EnqueueResult TryEnqueue(byte[] message, out bool mustDrain) => TryEnqueue(message, enforceLimit: true, out mustDrain);
+
+    private EnqueueResult TryEnqueue(byte[] message, bool enforceLimit, out bool mustDrain)
     {
         mustDrain = false;
         long queued = Interlocked.Add(ref _queuedBytes, message.Length);
-        if (limitBytes > 0 && queued > limitBytes)
-        {
-            Interlocked.Add(ref _queuedBytes, -message.Length);
-            return EnqueueResult.Full;
-        }
-
+        var owner = Volatile.Read(ref _owner);
+        var limit = enforceLimit && owner is not null ? owner.SendQueueLimit : SendQueueLimit.None;
+        long watchFrom = 0;
+        bool slow = false;
         lock (this)
         {
             if (_completed)
@@ -91,17 +109,124 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
                 return EnqueueResult.Closed;
             }
 
-            if (_pending is null)
+            if (limit.Bytes > 0 && queued > limit.Bytes)
             {
-                _pending = _spare ?? new List<byte[]>(SpareCapacity);
-                _spare = null;
+                long now = Math.Max(1, owner!.Time.GetTimestamp());
+                if (_overLimitSince == 0)
+                {
+                    _overLimitSince = now;
+                    watchFrom = limit.Grace > TimeSpan.Zero ? now : 0;
+                }
+
+                if (owner.Time.GetElapsedTime(_overLimitSince, now) >= limit.Grace && !owner.Connection.CanSendNow)
+                {
+                    Interlocked.Add(ref _queuedBytes, -message.Length);
+                    slow = !_slow;
+                    _slow = true;
+                }
             }
 
-            _pending.Add(message);
-            mustDrain = TakeDrain();
+            if (!_slow)
+            {
+                if (_pending is null)
+                {
+                    _pending = _spare ?? new List<byte[]>(SpareCapacity);
+                    _spare = null;
+                }
+
+                _pending.Add(message);
+                mustDrain = TakeDrain();
+            }
+            else if (!slow)
+            {
+                // Told already; refused like everything after it until the owner's abort ends the queue.
+                Interlocked.Add(ref _queuedBytes, -message.Length);
+            }
+        }
+
+        if (slow)
+        {
+            owner!.OnSlowClient();
+        }
+
+        if (_slow)
+        {
+            return EnqueueResult.Full;
+        }
+
+        if (watchFrom != 0)
+        {
+            _ = WatchOverLimitAsync(owner!, watchFrom, limit.Grace);
         }
 
         return EnqueueResult.Queued;
+    }
+
+    /// <summary>
+    /// Looks at an episode over the limit once its grace has passed (no later broadcast may come to notice it):
+    /// ends it if the bytes went back within the limit, tells the owner if the socket is still full, and
+    /// otherwise looks again shortly (the client reads; the server is what is behind).
+    /// </summary>
+    private async Task WatchOverLimitAsync(IOutboundQueueOwner owner, long since, TimeSpan delay)
+    {
+        while (true)
+        {
+            await Task.Delay(delay, owner.Time).ConfigureAwait(false);
+            bool slow = false;
+            lock (this)
+            {
+                if (_overLimitSince != since || _ended || _slow)
+                {
+                    return; // ended (and perhaps another begun, with a watch of its own), or decided already
+                }
+
+                var limit = owner.SendQueueLimit;
+                if (limit.Bytes == 0 || QueuedBytes <= limit.Bytes)
+                {
+                    _overLimitSince = 0;
+                    return;
+                }
+
+                var left = limit.Grace - owner.Time.GetElapsedTime(since);
+                if (left > TimeSpan.Zero)
+                {
+                    delay = left; // a reload lengthened the grace
+                    continue;
+                }
+
+                if (!owner.Connection.CanSendNow)
+                {
+                    slow = true;
+                    _slow = true;
+                }
+            }
+
+            if (slow)
+            {
+                owner.OnSlowClient();
+                return;
+            }
+
+            delay = RecheckInterval;
+        }
+    }
+
+    /// <summary>After a send: the episode over the limit ends once what waits is within it again.</summary>
+    private void EndOverLimitIfWithin()
+    {
+        if (Volatile.Read(ref _overLimitSince) == 0)
+        {
+            return;
+        }
+
+        var limit = _owner!.SendQueueLimit;
+        if (limit.Bytes == 0 || QueuedBytes <= limit.Bytes)
+        {
+            lock (this)
+            {
+                _overLimitSince = 0;
+            }
+        }
     }
 
     /// <summary>No more messages; the sender ends after sending what is queued.</summary>
@@ -120,13 +245,13 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Starts sending to <paramref name="connection"/>: what is queued now, and from then on whatever is queued.</summary>
-    public void Start(ClientConnection connection)
+    /// <summary>Starts sending to <paramref name="owner"/>'s connection: what is queued now, and from then on whatever is queued.</summary>
+    public void Start(IOutboundQueueOwner owner)
     {
         bool mustDrain;
         lock (this)
         {
-            _connection = connection;
+            _owner = owner;
             mustDrain = (_pending is not null || _completed) && TakeDrain();
         }
 
@@ -161,7 +286,7 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
     /// <summary>Under the lock: true if the caller is now the one to start a drain.</summary>
     private bool TakeDrain()
     {
-        if (_draining || _connection is null)
+        if (_draining || _owner is null)
         {
             return false;
         }
@@ -255,10 +380,12 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
                     i++;
                 }
 
-                if (!await _connection!.SendAsync(next).ConfigureAwait(false))
+                if (!await _owner!.Connection.SendAsync(next).ConfigureAwait(false))
                 {
                     return false;
                 }
+
+                EndOverLimitIfWithin();
             }
 
             return true;

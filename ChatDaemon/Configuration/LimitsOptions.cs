@@ -10,8 +10,18 @@ public sealed class LimitsOptions
     /// <summary>Longest accepted chat line in bytes, without its line ending. Longer lines are discarded with an error.</summary>
     public int MaxLineBytes { get; set; } = 4096;
 
-    /// <summary>Bytes queued for one client that does not read before it is disconnected.</summary>
+    /// <summary>
+    /// Bytes that may wait for one client. A client is disconnected as slow when more than this has waited for it
+    /// for longer than <see cref="SlowClientSeconds"/> and its socket takes no more.
+    /// </summary>
     public int SendQueueBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// How long more than <see cref="SendQueueBytes"/> may wait for a client before it counts as slow (if its
+    /// socket is full then). A prompt reader handed a burst faster than it could be scheduled catches up within
+    /// milliseconds; one that does not read is cut off after this. 0: as soon as the bytes pass the limit.
+    /// </summary>
+    public double SlowClientSeconds { get; set; } = 2;
 
     /// <summary>Sustained chat lines per second per client; above it the server stops reading from that client.</summary>
     public double LinesPerSecond { get; set; } = 10;

@@ -7,6 +7,9 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
     // A line must fit in the transport's read buffer, which Kestrel caps at 1 MiB by default.
     internal const int LargestMaxLineBytes = 512 * 1024;
 
+    // Beyond a minute a client that does not read holds a minute of its room's traffic: a mistake, not a setting.
+    internal const double MostSlowClientSeconds = 60;
+
     public ValidateOptionsResult Validate(string? name, LimitsOptions options)
     {
         var failures = new List<string>();
@@ -22,6 +25,11 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         else if (options.SendQueueBytes is > 0 and < 1024)
         {
             failures.Add($"Limits:SendQueueBytes: {options.SendQueueBytes} is too small to hold one greeting (at least 1024, or 0 for no limit)");
+        }
+
+        if (options.SlowClientSeconds < 0 || options.SlowClientSeconds > MostSlowClientSeconds || double.IsNaN(options.SlowClientSeconds))
+        {
+            failures.Add($"Limits:SlowClientSeconds: {options.SlowClientSeconds} is out of range (0 to {MostSlowClientSeconds})");
         }
 
         if (options.LinesPerSecond < 0 || double.IsNaN(options.LinesPerSecond) || double.IsInfinity(options.LinesPerSecond))

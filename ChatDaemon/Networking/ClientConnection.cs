@@ -83,6 +83,19 @@ public sealed class ClientConnection
         return !(flush.IsCompleted || flush.IsCanceled);
     }
 
+    /// <summary>
+    /// True once the peer reset the connection or it failed, asked of the kernel (see <see cref="SocketProbe"/>);
+    /// a peer that only half-closed is not gone. For a reader that is not reading (a throttled client) and so
+    /// would not see the end of its input. False where there is no socket.
+    /// </summary>
+    public bool IsPeerGone => Socket is { } socket && SocketProbe.IsPeerGone(socket);
+
+    /// <summary>True while the kernel has room for more output to this client now; false where there is no socket.</summary>
+    public bool CanSendNow => Socket is { } socket && SocketProbe.CanSend(socket);
+
+    // Looked up when asked (rarely: a throttled or backed-up client) rather than held by every connection.
+    private Socket? Socket => _socket ?? _context.Features.Get<IConnectionSocketFeature>()?.Socket;
+
     /// <summary>Fires when the transport closed (peer gone or aborted).</summary>
     public CancellationToken Closed => _context.ConnectionClosed;
 
