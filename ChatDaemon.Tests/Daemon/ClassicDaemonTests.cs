@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ChatDaemon.Daemon;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Tests.Daemon;
 

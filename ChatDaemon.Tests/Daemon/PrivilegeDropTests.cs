@@ -1,5 +1,5 @@
 using ChatDaemon.Daemon;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Tests.Daemon;
 

@@ -7,7 +7,7 @@ using ChatDaemon.Daemon;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Control;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using ChatDaemon.Control;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 

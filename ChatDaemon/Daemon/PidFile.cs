@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 

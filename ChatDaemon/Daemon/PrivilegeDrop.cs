@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 

@@ -234,7 +234,7 @@ public sealed class ListenerSet(
     {
         // A socket file left by a previous run makes bind(2) fail with EADDRINUSE. Remove it only if
         // nobody answers on it, so a second running instance is not robbed of its socket.
-        if (Tmds.Linux.LibC.FileType(path) != Tmds.Linux.LibC.S_IFSOCK)
+        if (ChatDaemon.Interop.LibC.FileType(path) != ChatDaemon.Interop.LibC.S_IFSOCK)
         {
             return;
         }
