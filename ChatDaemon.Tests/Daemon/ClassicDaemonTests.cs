@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Daemon;
 using ChatDaemon.Interop;
 
@@ -261,7 +262,7 @@ public sealed class ClassicDaemonTests : IDisposable
     {
         var (code, error, _) = await StartDaemonAsync(DaemonArguments(null, "--user", "no-such-user-here"));
 
-        Assert.Equal(DaemonExitCode.Config, code);
+        Assert.Equal(ExitCodes.Config, code);
         Assert.Equal("chatdaemon: unknown user 'no-such-user-here'", error.Trim());
         Assert.NotEqual(PidFileStatus.Running, ChatDaemon.Daemon.PidFile.Probe(PidFile).Status);
     }
