@@ -1,12 +1,10 @@
 namespace ChatDaemon.Tests.Architecture;
 
-/// <summary>
-/// Which folder may not depend on which, and the check of a dependency list against that and against
-/// cycles. Pure over its input, so it is tested on small made-up graphs as well as on ChatDaemon.
-/// </summary>
+// Which folder may not depend on which, and the check of a dependency list against that and against
+// cycles. Pure over its input, so it is tested on small made-up graphs as well as on ChatDaemon.
 internal sealed class LayerRules(IReadOnlyDictionary<string, string[]> forbidden)
 {
-    /// <summary>ChatDaemon's rules (README, "Layout").</summary>
+    // ChatDaemon's rules (README, "Layout").
     public static LayerRules ForChatDaemon { get; } = new(new Dictionary<string, string[]>
     {
         // The transport knows no protocol and no process: how a failure ends the process (its exit
@@ -16,7 +14,7 @@ internal sealed class LayerRules(IReadOnlyDictionary<string, string[]> forbidden
         ["Systemd"] = ["Chat", "Networking", "Daemon", "Control"],
     });
 
-    /// <summary>Every dependency that a rule forbids, one line each, naming the types (or file) behind it.</summary>
+    // Every dependency that a rule forbids, one line each, naming the types (or file) behind it.
     public IReadOnlyList<string> ForbiddenDependencies(IEnumerable<FolderDependency> dependencies) =>
         dependencies
             .Where(d => forbidden.TryGetValue(d.From, out var banned) && banned.Contains(d.To))
@@ -25,11 +23,9 @@ internal sealed class LayerRules(IReadOnlyDictionary<string, string[]> forbidden
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>
-    /// Every cycle between folders, as its strongly connected component (so A -> B -> C -> A is found
-    /// as well as A &lt;-> B), with the folder dependencies that make it up, fewest uses first: the
-    /// dependency to remove is usually the one with the fewest.
-    /// </summary>
+    // Every cycle between folders, as its strongly connected component (so A -> B -> C -> A is found
+    // as well as A <-> B), with the folder dependencies that make it up, fewest uses first: the
+    // dependency to remove is usually the one with the fewest.
     public static IReadOnlyList<string> Cycles(IEnumerable<FolderDependency> dependencies)
     {
         var all = dependencies.ToList();

@@ -6,14 +6,12 @@ using System.Reflection.PortableExecutable;
 
 namespace ChatDaemon.Tests.Architecture;
 
-/// <summary>
-/// The folder dependencies of an assembly as its metadata records them: base types, interfaces,
-/// field, method, property and local-variable signatures, and every type, method and field token in
-/// method bodies' IL. Compiler-generated nested types (lambdas' closures, async state machines) count
-/// as their outermost type, so a dependency used only inside a method body is found too.
-/// Constants are the exception: the compiler copies their values into the IL, so a use of a
-/// <c>const</c> leaves no trace here (<see cref="SourceDependencies"/> covers those).
-/// </summary>
+// The folder dependencies of an assembly as its metadata records them: base types, interfaces,
+// field, method, property and local-variable signatures, and every type, method and field token in
+// method bodies' IL. Compiler-generated nested types (lambdas' closures, async state machines) count
+// as their outermost type, so a dependency used only inside a method body is found too.
+// Constants are the exception: the compiler copies their values into the IL, so a use of a
+// const leaves no trace here (SourceDependencies covers those).
 internal static class MetadataDependencies
 {
     private static readonly Dictionary<short, OperandType> Operands = typeof(OpCodes)
@@ -21,11 +19,9 @@ internal static class MetadataDependencies
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value, o => o.OperandType);
 
-    /// <summary>
-    /// The dependencies between folders of <paramref name="assemblyPath"/>: a folder is the namespace
-    /// segment after <paramref name="rootNamespace"/> (<c>ChatDaemon.Networking.Epoll</c> is Networking).
-    /// Types outside the root namespace are ignored, as uses within one folder are.
-    /// </summary>
+    // The dependencies between folders of assemblyPath: a folder is the namespace
+    // segment after rootNamespace (ChatDaemon.Networking.Epoll is Networking).
+    // Types outside the root namespace are ignored, as uses within one folder are.
     public static IReadOnlyList<FolderDependency> Read(string assemblyPath, string rootNamespace)
     {
         using var stream = File.OpenRead(assemblyPath);

@@ -2,15 +2,13 @@ using System.Text.RegularExpressions;
 
 namespace ChatDaemon.Tests.Architecture;
 
-/// <summary>
-/// The folder dependencies that source files name: <c>using ChatDaemon.X;</c> directives and
-/// qualified <c>ChatDaemon.X.</c> names in code (comments and string literals removed). This catches
-/// what the metadata cannot, a use of another folder's constants (exit codes, say), whose values
-/// the compiler copies into the IL.
-/// </summary>
+// The folder dependencies that source files name: using ChatDaemon.X; directives and
+// qualified ChatDaemon.X. names in code (comments and string literals removed). This catches
+// what the metadata cannot, a use of another folder's constants (exit codes, say), whose values
+// the compiler copies into the IL.
 internal static partial class SourceDependencies
 {
-    /// <summary>The dependencies of every .cs file under <paramref name="projectDirectory"/>/FOLDER/, named by their paths.</summary>
+    // The dependencies of every .cs file under projectDirectory/FOLDER/, named by their paths.
     public static IReadOnlyList<FolderDependency> Read(string projectDirectory, string rootNamespace)
     {
         var found = new HashSet<FolderDependency>();

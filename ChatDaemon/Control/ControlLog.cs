@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Control;
 
-/// <summary>Log messages of the control socket (EventIds 607-615, in the daemon mode's range 600-699, whose ids they kept).</summary>
+// Log messages of the control socket (EventIds 607-615, in the daemon mode's range 600-699, whose ids they kept).
 internal static partial class ControlLog
 {
     [LoggerMessage(EventId = 607, Level = LogLevel.Information, Message = "Control socket listening on {Path}")]
