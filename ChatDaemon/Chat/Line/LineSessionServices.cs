@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 
-namespace ChatDaemon.Chat;
+namespace ChatDaemon.Chat.Line;
 
 /// <summary>
-/// What every chat session uses and none owns: the hub, the current settings, the server-wide limits on
+/// What every line session uses and none owns: the hub, the current settings, the server-wide limits on
 /// warnings, the logger and the clock. One instance for all sessions, so a session holds one reference
 /// instead of five (32 bytes per client; bench/ANALYSIS.md "Idle connections").
 /// </summary>
-internal sealed class ChatSessionServices(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time)
+internal sealed class LineSessionServices(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time)
 {
     public ChatHub Hub { get; } = hub;
 

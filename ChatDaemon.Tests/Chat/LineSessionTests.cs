@@ -1,4 +1,5 @@
 using ChatDaemon.Chat;
+using ChatDaemon.Chat.Line;
 using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,18 +8,33 @@ using Microsoft.Extensions.Options;
 namespace ChatDaemon.Tests.Chat;
 
 /// <summary>Chat sessions driven over in-memory pipes: protocol behaviour without sockets or a host.</summary>
-public sealed class ChatSessionTests
+public sealed class LineSessionTests
 {
     private readonly ChatHub _hub = new();
     private readonly ChatSettings _settings = new(
         new StaticMonitor<ChatOptions>(new ChatOptions { Motd = "hi" }),
         new StaticMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
 
-    private (InMemoryConnection Client, ChatSession Session, Task<ShutdownReason> Run) Start(string id, CancellationToken stop = default)
+    private readonly List<InMemoryConnection> _clients = [];
+
+    private LineSessionServices Services => new(_hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+
+    private (InMemoryConnection Client, LineSession Session, Task<ShutdownReason> Run) Start(string id, CancellationToken stop = default, MemberState? restored = null)
     {
         var client = new InMemoryConnection(id);
-        var session = new ChatSession(client.Connection, _hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+        _clients.Add(client);
+        var session = new LineSession(client.Connection, Services, restored);
         return (client, session, session.RunAsync(stop));
+    }
+
+    /// <summary>What ConnectionServer does to stop reading: fire the token, then end every connection's pending read.</summary>
+    private void StopReading(CancellationTokenSource stop)
+    {
+        stop.Cancel();
+        foreach (var client in _clients)
+        {
+            client.Connection.CancelPendingRead();
+        }
     }
 
     [Fact]
@@ -110,7 +126,7 @@ public sealed class ChatSessionTests
         await alice.ReadLineAsync();
         await alice.ReadLineAsync();
 
-        stop.Cancel();
+        StopReading(stop);
         Assert.Equal(ShutdownReason.ServerStopping, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         await session.FinishAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("* server shutting down", await alice.ReadLineAsync());
@@ -129,7 +145,7 @@ public sealed class ChatSessionTests
         await bob.ReadLineAsync();
         Assert.Equal("* guest-2 joined lobby", await alice.ReadLineAsync());
 
-        stop.Cancel();
+        StopReading(stop);
         Assert.Equal(ShutdownReason.ServerStopping, await aliceRun.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(ShutdownReason.ServerStopping, await bobRun.WaitAsync(TimeSpan.FromSeconds(10)));
 
