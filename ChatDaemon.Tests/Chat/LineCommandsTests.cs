@@ -29,20 +29,20 @@ public sealed class LineCommandsTests
     [InlineData("quit")]
     public void Commands_are_found_by_name_whatever_the_case(string name)
     {
-        Assert.Equal(name.ToLowerInvariant(), LineCommands.Find(name)?.Name);
+        Assert.Equal(name.ToLowerInvariant(), LineCommands.Table.Find(name)?.Name);
     }
 
     [Fact]
     public void An_unknown_name_finds_no_command()
     {
-        Assert.Null(LineCommands.Find("dance"));
-        Assert.Null(LineCommands.Find(""));
+        Assert.Null(LineCommands.Table.Find("dance"));
+        Assert.Null(LineCommands.Table.Find(""));
     }
 
     [Fact]
     public void Help_has_a_line_with_the_usage_and_summary_of_every_command_in_the_table()
     {
-        var help = LineCommands.HelpLines.Select(l => Encoding.UTF8.GetString(l).TrimEnd('\r', '\n')).ToList();
+        var help = LineCommands.Table.HelpLines.Select(l => Encoding.UTF8.GetString(l).TrimEnd('\r', '\n')).ToList();
         Assert.Equal("* commands:", help[0]);
         foreach (var command in LineCommands.All)
         {

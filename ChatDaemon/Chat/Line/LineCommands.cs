@@ -1,9 +1,8 @@
 namespace ChatDaemon.Chat.Line;
 
 /// <summary>
-/// The line protocol's command table: lookup by name (case-insensitive) and the /help text, both from the same
-/// entries, so a command cannot exist without its help line. Handlers work on the session's member and the
-/// hub; what they send back is in the line protocol's wording (<see cref="LineText"/>).
+/// The line protocol's commands (<see cref="Table"/>). Handlers work on the session's member and the hub;
+/// what they send back is in the line protocol's wording (<see cref="LineText"/>).
 /// </summary>
 internal static class LineCommands
 {
@@ -25,29 +24,12 @@ internal static class LineCommands
         new("help", "/help", "this text", Help),
     ];
 
-    private static readonly Dictionary<string, LineCommand> ByName = All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The /help reply, made from the table.</summary>
-    public static IReadOnlyList<byte[]> HelpLines { get; } = MakeHelp();
-
-    public static LineCommand? Find(string name) => ByName.GetValueOrDefault(name);
-
-    private static List<byte[]> MakeHelp()
-    {
-        int width = All.Max(c => c.Usage.Length) + 2;
-        var lines = new List<byte[]> { LineText.Notice("commands:") };
-        lines.AddRange(All.Select(c => LineText.Notice("  " + c.Usage.PadRight(width) + c.Summary)));
-        lines.Add(LineText.Notice("any other line goes to everyone in your room; start it with // to send a line that begins with /"));
-        return lines;
-    }
+    /// <summary>The table every line session uses.</summary>
+    public static LineCommandTable Table { get; } = new(All);
 
     private static bool Help(LineSession session, string argument)
     {
-        foreach (var line in HelpLines)
-        {
-            session.Send(line);
-        }
-
+        session.SendAll(session.Commands.HelpLines);
         return true;
     }
 

@@ -56,6 +56,8 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
 
     internal ChatHub Hub => _shared.Hub;
 
+    internal LineCommandTable Commands => _shared.Commands;
+
     /// <summary>The room the client is in (the line protocol keeps it in exactly one while it is served).</summary>
     internal ChatRoom Room => Member.Rooms[0];
 
@@ -515,7 +517,7 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
             // A command's effects (a nick change, a /me) come after the messages sent before it.
             RelayBatch();
             var input = LineInput.Parse(Encoding.UTF8.GetString(text));
-            if (LineCommands.Find(input.Name) is not { } command)
+            if (Commands.Find(input.Name) is not { } command)
             {
                 Send(LineText.Error($"unknown command /{input.Name} (try /help)"));
                 return true;

@@ -4,10 +4,10 @@ namespace ChatDaemon.Chat.Line;
 
 /// <summary>
 /// What every line session uses and none owns: the hub, the current settings, the server-wide limits on
-/// warnings, the logger and the clock. One instance for all sessions, so a session holds one reference
+/// warnings, the logger, the clock and the command table. One instance for all sessions, so a session holds one reference
 /// instead of five (32 bytes per client; bench/ANALYSIS.md "Idle connections").
 /// </summary>
-internal sealed class LineSessionServices(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time)
+internal sealed class LineSessionServices(ChatHub hub, ChatSettings settings, ChatLimitLog limitLog, ILogger logger, TimeProvider time, LineCommandTable? commands = null)
 {
     public ChatHub Hub { get; } = hub;
 
@@ -19,4 +19,6 @@ internal sealed class LineSessionServices(ChatHub hub, ChatSettings settings, Ch
     public ILogger Logger { get; } = logger;
 
     public TimeProvider Time { get; } = time;
+
+    public LineCommandTable Commands { get; } = commands ?? LineCommands.Table;
 }
