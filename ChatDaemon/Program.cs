@@ -1,4 +1,4 @@
-using ChatDaemon;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Configuration;
 using ChatDaemon.Daemon;
 using ChatDaemon.Hosting;
@@ -15,28 +15,25 @@ internal static class Entry
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        // Daemon options (--daemon, --pid-file, --user, ...) and the control verbs are the daemon
-        // area's; the rest of the line is parsed as before.
-        var daemon = DaemonCommandLine.Parse(args);
-        CommandLine command;
+        CommandLineArguments command;
         try
         {
-            command = CommandLine.Parse(daemon.HostArguments);
+            command = CommandLineArguments.Parse(args);
         }
         catch (UsageException ex)
         {
             return Fail(ExitCodes.Usage, ex.Message + " (try --help)");
         }
 
-        if (command.Verb == CommandVerb.Run && await DaemonEntryPoint.TryHandleAsync(daemon) is { } handled)
+        if (await DaemonEntryPoint.TryHandleAsync(command) is { } handled)
         {
-            return handled; // a usage error, status/stop/reload/restart, or the waiting parent of --daemon
+            return handled; // status/stop/reload/restart, or the waiting parent of --daemon
         }
 
         switch (command.Verb)
         {
             case CommandVerb.Help:
-                Console.Out.WriteLine(CommandLine.Usage);
+                Console.Out.WriteLine(CommandLineArguments.Usage);
                 return ExitCodes.Success;
             case CommandVerb.Version:
                 Console.Out.WriteLine($"chatdaemon {ServerHost.Version}");
@@ -44,13 +41,13 @@ internal static class Entry
             case CommandVerb.CheckConfig:
                 return CheckConfig(command);
             case CommandVerb.Run:
-                return await RunServerAsync(command, daemon);
+                return await RunServerAsync(command);
             default:
                 return Fail(ExitCodes.Usage, $"'{args[0]}' is not available in this build");
         }
     }
 
-    private static int CheckConfig(CommandLine command)
+    private static int CheckConfig(CommandLineArguments command)
     {
         var inputs = command.ToConfigurationInputs();
         try
@@ -76,14 +73,14 @@ internal static class Entry
         return ExitCodes.Success;
     }
 
-    private static async Task<int> RunServerAsync(CommandLine command, DaemonCommandLine daemon)
+    private static async Task<int> RunServerAsync(CommandLineArguments command)
     {
         DaemonSession session;
         try
         {
-            session = DaemonSession.Start(daemon); // detached child: setsid, chdir /; PID file
+            session = DaemonSession.Start(command); // detached child: setsid, chdir /; PID file
         }
-        catch (DaemonStartupException ex)
+        catch (StartupException ex)
         {
             return Fail(ex.ExitCode, ex.Message);
         }
@@ -94,7 +91,7 @@ internal static class Entry
         }
     }
 
-    private static async Task<int> RunServerAsync(CommandLine command, DaemonSession session)
+    private static async Task<int> RunServerAsync(CommandLineArguments command, DaemonSession session)
     {
         var inputs = command.ToConfigurationInputs();
         // The detached child runs in "/": a relative --config means the operator's directory.
@@ -136,7 +133,7 @@ internal static class Entry
             }
             catch (ListenerBindException ex)
             {
-                return FailStartup(host, ex.ExitCode, ex.Message);
+                return FailStartup(host, BindFailureExitCode.Of(ex.Failure), ex.Message);
             }
             catch (SystemdSocketActivationException ex)
             {
@@ -146,7 +143,7 @@ internal static class Entry
             {
                 return FailStartup(host, ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
             }
-            catch (DaemonStartupException ex)
+            catch (StartupException ex)
             {
                 return FailStartup(host, ex.ExitCode, ex.Message); // e.g. the privilege drop after binding failed
             }

@@ -100,7 +100,7 @@ public sealed class ChildProcesses : IDisposable
     /// </summary>
     public static unsafe string? ReadWithoutLocking(string path)
     {
-        var fd = Tmds.Linux.LibC.open(path, Tmds.Linux.LibC.O_RDONLY | Tmds.Linux.LibC.O_CLOEXEC, 0);
+        var fd = ChatDaemon.Interop.LibC.open(path, ChatDaemon.Interop.LibC.O_RDONLY | ChatDaemon.Interop.LibC.O_CLOEXEC, 0);
         if (fd < 0)
             return null;
         try
@@ -108,13 +108,13 @@ public sealed class ChildProcesses : IDisposable
             var buffer = new byte[4096];
             fixed (byte* p = buffer)
             {
-                var n = Tmds.Linux.LibC.pread(fd, p, buffer.Length, 0);
+                var n = ChatDaemon.Interop.LibC.pread(fd, p, buffer.Length, 0);
                 return n < 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, (int)n);
             }
         }
         finally
         {
-            Tmds.Linux.LibC.close(fd);
+            ChatDaemon.Interop.LibC.close(fd);
         }
     }
 
@@ -193,7 +193,7 @@ public sealed class ChildProcesses : IDisposable
             foreach (var (pid, startTime) in _pids)
             {
                 if (StartTime(pid) == startTime)
-                    Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGKILL);
+                    ChatDaemon.Interop.LibC.kill(pid, ChatDaemon.Interop.LibC.SIGKILL);
             }
         }
 

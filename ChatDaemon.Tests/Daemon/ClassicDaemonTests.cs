@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Daemon;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Tests.Daemon;
 
@@ -261,7 +262,7 @@ public sealed class ClassicDaemonTests : IDisposable
     {
         var (code, error, _) = await StartDaemonAsync(DaemonArguments(null, "--user", "no-such-user-here"));
 
-        Assert.Equal(DaemonExitCode.Config, code);
+        Assert.Equal(ExitCodes.Config, code);
         Assert.Equal("chatdaemon: unknown user 'no-such-user-here'", error.Trim());
         Assert.NotEqual(PidFileStatus.Running, ChatDaemon.Daemon.PidFile.Probe(PidFile).Status);
     }

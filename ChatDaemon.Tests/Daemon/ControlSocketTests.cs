@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Configuration;
 using ChatDaemon.Control;
 using ChatDaemon.Daemon;
@@ -29,7 +30,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var line = DaemonCommandLine.Parse(["reload", "--control-socket", SocketPath, "--pid-file", _children.PidFile, "--timeout", "10"]);
+        var line = CommandLineArguments.Parse(["reload", "--control-socket", SocketPath, "--pid-file", _children.PidFile, "--timeout", "10"]);
         var code = await DaemonControl.RunAsync(line, output, error, ("/bin/false", []));
         return (code, output.ToString(), error.ToString());
     }
@@ -149,7 +150,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
         other.Bind(new UnixDomainSocketEndPoint(SocketPath));
         other.Listen();
 
-        var refused = await Assert.ThrowsAsync<DaemonStartupException>(StartServiceAsync);
+        var refused = await Assert.ThrowsAsync<StartupException>(StartServiceAsync);
 
         Assert.Contains("another daemon is listening", refused.Message);
         Assert.True(File.Exists(SocketPath));
@@ -170,7 +171,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
     {
         var (code, _, error) = await ReloadVerbAsync();
 
-        Assert.Equal(DaemonExitCode.NotRunning, code);
+        Assert.Equal(ExitCodes.NotRunning, code);
         Assert.Contains("cannot connect", error);
     }
 
@@ -178,7 +179,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
     public async Task Status_without_a_pid_file_asks_the_control_socket_as_under_systemd()
     {
         var output = new StringWriter();
-        var line = DaemonCommandLine.Parse(["status", "--control-socket", SocketPath, "--pid-file", _children.PidFile]);
+        var line = CommandLineArguments.Parse(["status", "--control-socket", SocketPath, "--pid-file", _children.PidFile]);
         Assert.Equal(3, await DaemonControl.RunAsync(line, output, new StringWriter(), ("/bin/false", [])));
         await StartServiceAsync();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Daemon;
 using Xunit;
 
@@ -13,7 +14,7 @@ public sealed class DaemonControlTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var line = DaemonCommandLine.Parse([.. args, "--pid-file", _children.PidFile]);
+        var line = CommandLineArguments.Parse([.. args, "--pid-file", _children.PidFile]);
         var code = await DaemonControl.RunAsync(line, output, error, ("/bin/false", []));
         return (code, output.ToString().Trim(), error.ToString().Trim());
     }
@@ -74,7 +75,7 @@ public sealed class DaemonControlTests : IDisposable
     public async Task Status_that_cannot_be_determined_is_4()
     {
         var output = new StringWriter();
-        var line = DaemonCommandLine.Parse(["status", "--pid-file", "/etc/hostname/chatdaemon.pid"]);
+        var line = CommandLineArguments.Parse(["status", "--pid-file", "/etc/hostname/chatdaemon.pid"]);
 
         var code = await DaemonControl.RunAsync(line, output, new StringWriter(), ("/bin/false", []));
 

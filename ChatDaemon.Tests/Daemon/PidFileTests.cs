@@ -1,3 +1,4 @@
+using ChatDaemon.CommandLine;
 using ChatDaemon.Daemon;
 using Xunit;
 
@@ -23,7 +24,7 @@ public sealed class PidFileTests : IDisposable
     {
         using var first = PidFile.Acquire(PidPath);
 
-        var refused = Assert.Throws<DaemonStartupException>(() => PidFile.Acquire(PidPath));
+        var refused = Assert.Throws<StartupException>(() => PidFile.Acquire(PidPath));
 
         Assert.Equal($"already running (pid {Environment.ProcessId})", refused.Message);
         Assert.NotEqual(0, refused.ExitCode);
@@ -34,7 +35,7 @@ public sealed class PidFileTests : IDisposable
     {
         var holder = await _children.StartLockHolderAsync(PidPath);
 
-        var refused = Assert.Throws<DaemonStartupException>(() => PidFile.Acquire(PidPath));
+        var refused = Assert.Throws<StartupException>(() => PidFile.Acquire(PidPath));
 
         Assert.Equal($"already running (pid {holder.Id})", refused.Message);
     }
@@ -84,7 +85,7 @@ public sealed class PidFileTests : IDisposable
         File.WriteAllText(target, "keep");
         File.CreateSymbolicLink(PidPath, target);
 
-        Assert.Throws<DaemonStartupException>(() => PidFile.Acquire(PidPath));
+        Assert.Throws<StartupException>(() => PidFile.Acquire(PidPath));
         Assert.Equal("keep", ChildProcesses.ReadWithoutLocking(target));
     }
 

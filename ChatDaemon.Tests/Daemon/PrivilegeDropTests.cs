@@ -1,5 +1,6 @@
+using ChatDaemon.CommandLine;
 using ChatDaemon.Daemon;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Tests.Daemon;
 
@@ -41,7 +42,7 @@ public sealed class PrivilegeDropTests : IDisposable
             ["--reuid=65534", "--regid=65534", "--clear-groups", ChildProcesses.Chatdaemon,
              "--listen", $"chat=127.0.0.1:{_port}", "--user", "daemon", "--config", config]);
 
-        Assert.Equal(DaemonExitCode.NoPermission, code);
+        Assert.Equal(ExitCodes.NoPermission, code);
         Assert.Contains("--user daemon needs the daemon to be started as root (euid is 65534)", error);
     }
 
@@ -81,8 +82,8 @@ public class PrivilegeDropResolutionTests
     [Fact]
     public void An_unknown_user_or_group_is_a_configuration_error()
     {
-        Assert.Equal(DaemonExitCode.Config, Assert.Throws<DaemonStartupException>(() => PrivilegeDrop.ResolveUser("no-such-user-here")).ExitCode);
-        Assert.Equal(DaemonExitCode.Config, Assert.Throws<DaemonStartupException>(() => PrivilegeDrop.ResolveGroup("no-such-group-here")).ExitCode);
+        Assert.Equal(ExitCodes.Config, Assert.Throws<StartupException>(() => PrivilegeDrop.ResolveUser("no-such-user-here")).ExitCode);
+        Assert.Equal(ExitCodes.Config, Assert.Throws<StartupException>(() => PrivilegeDrop.ResolveGroup("no-such-group-here")).ExitCode);
     }
 
     /// <summary>/etc/passwd read directly, to check getpwnam_r against another source.</summary>

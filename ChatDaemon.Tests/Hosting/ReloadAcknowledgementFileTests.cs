@@ -1,6 +1,6 @@
 using ChatDaemon.Configuration;
-using ChatDaemon.Daemon;
 using ChatDaemon.Hosting;
+using ChatDaemon.Interop;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatDaemon.Tests.Hosting;

@@ -1,3 +1,4 @@
+using ChatDaemon.CommandLine;
 using ChatDaemon.Configuration;
 using ChatDaemon.Hosting;
 using ChatDaemon.Networking;
@@ -33,7 +34,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         string file = Path.Combine(Path.GetTempPath(), $"chatdaemon-test-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, json ?? """{ "Listen": [ "chat=127.0.0.1:0", "echo=127.0.0.1:0" ] }""");
-        var command = CommandLine.Parse(["--config", file, "--Logging:MinimumLevel:Default=Warning", .. keys]);
+        var command = CommandLineArguments.Parse(["--config", file, "--Logging:MinimumLevel:Default=Warning", .. keys]);
         var inputs = command.ToConfigurationInputs();
         var host = ServerHost.CreateBuilder(inputs, ConfigurationLoader.Load(inputs)).Build();
         await host.StartAsync();

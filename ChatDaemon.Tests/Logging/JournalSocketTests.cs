@@ -5,7 +5,7 @@ using ChatDaemon.Logging;
 using ChatDaemon.Logging.Journal;
 using Microsoft.Win32.SafeHandles;
 using Serilog.Events;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Tests.Logging;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Tests.Systemd;
 

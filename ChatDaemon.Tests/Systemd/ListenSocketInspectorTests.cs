@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ChatDaemon.Systemd;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 using Xunit;
 
 namespace ChatDaemon.Tests.Systemd;

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Configuration;
-using ChatDaemon.Daemon;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Control;
 
@@ -56,7 +56,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         var path = _options.Path;
         if (string.IsNullOrEmpty(path))
         {
-            DaemonLog.ControlSocketDisabled(_logger);
+            ControlLog.ControlSocketDisabled(_logger);
             return;
         }
 
@@ -71,13 +71,13 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             LibC.fchmod((int)listener.SafeHandle.DangerousGetHandle(), 0x180 /* 0600 */);
             listener.Bind(new UnixDomainSocketEndPoint(path));
             if (LibC.chmod(path, 0x180) != 0)
-                throw new DaemonStartupException($"cannot chmod control socket {path}: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+                throw new StartupException($"cannot chmod control socket {path}: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
             listener.Listen(16);
         }
         catch (SocketException e)
         {
             listener.Dispose();
-            throw new DaemonStartupException($"cannot listen on control socket {path}: {e.Message}", DaemonExitCode.OsError, e);
+            throw new StartupException($"cannot listen on control socket {path}: {e.Message}", ExitCodes.OsError, e);
         }
         catch
         {
@@ -88,7 +88,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         _listener = listener;
         _boundFile = FileIdentity.OfPath(path);
         ListeningPath = path;
-        DaemonLog.ControlSocketListening(_logger, path);
+        ControlLog.ControlSocketListening(_logger, path);
         _acceptLoop = Task.Run(() => AcceptLoopAsync(listener));
     }
 
@@ -120,7 +120,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         if (existing is null)
             return;
         if (!existing.Value.IsSocket)
-            throw new DaemonStartupException($"control socket path {path} exists and is not a socket", DaemonExitCode.Config);
+            throw new StartupException($"control socket path {path} exists and is not a socket", ExitCodes.Config);
 
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -133,8 +133,8 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         {
             // Nobody listens: a leftover of a daemon that died or could not unlink it after dropping privileges.
             if (LibC.unlink(path) != 0 && LibC.errno != LibC.ENOENT)
-                throw new DaemonStartupException($"cannot remove stale control socket {path}: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
-            DaemonLog.ControlSocketStaleRemoved(_logger, path);
+                throw new StartupException($"cannot remove stale control socket {path}: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
+            ControlLog.ControlSocketStaleRemoved(_logger, path);
             return;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -142,7 +142,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             // A listener whose backlog is full still exists: treat as in use.
         }
 
-        throw new DaemonStartupException($"another daemon is listening on control socket {path}", DaemonExitCode.Failure);
+        throw new StartupException($"another daemon is listening on control socket {path}", ExitCodes.Failure);
     }
 
     private void RemoveOwnSocketFile()
@@ -153,7 +153,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         ListeningPath = null;
         // Only our own socket: a successor may already have replaced it.
         if (FileIdentity.OfPath(path) is { } now && now.SameFileAs(_boundFile.Value) && LibC.unlink(path) == 0)
-            DaemonLog.ControlSocketRemoved(_logger, path);
+            ControlLog.ControlSocketRemoved(_logger, path);
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -175,7 +175,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             }
             catch (Exception e)
             {
-                DaemonLog.ControlAcceptFailed(_logger, e);
+                ControlLog.ControlAcceptFailed(_logger, e);
                 await Task.Delay(100);
                 continue;
             }
@@ -208,7 +208,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             // that true if the file mode is ever loosened by hand.
             if (peerUid != 0 && peerUid != ownUid)
             {
-                DaemonLog.ControlPeerRefused(_logger, peerUid, peerPid, ownUid);
+                ControlLog.ControlPeerRefused(_logger, peerUid, peerPid, ownUid);
                 await ReplyAsync(client, ControlProtocol.Error("permission denied"));
                 return;
             }
@@ -220,7 +220,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
                 return;
             }
 
-            DaemonLog.ControlCommandReceived(_logger, command, peerUid, peerPid);
+            ControlLog.ControlCommandReceived(_logger, command, peerUid, peerPid);
             var answer = command switch
             {
                 ControlProtocol.Reload => await ReloadAsync(),
@@ -232,7 +232,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         catch (Exception e)
         {
             // A client that vanished, timed out, or a status source that failed: never the daemon's problem.
-            DaemonLog.ControlClientFailed(_logger, e);
+            ControlLog.ControlClientFailed(_logger, e);
         }
         finally
         {
@@ -255,14 +255,14 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The contract reports rejections as outcomes; an exception is a bug, but the client still gets an answer.
-            DaemonLog.ControlReloadRejected(_logger, e.Message);
+            ControlLog.ControlReloadRejected(_logger, e.Message);
             return ControlProtocol.Error($"reload failed: {e.Message}");
         }
 
         if (outcome.Applied)
             return ControlProtocol.Ok(null);
         var reason = outcome.Error ?? "rejected";
-        DaemonLog.ControlReloadRejected(_logger, reason);
+        ControlLog.ControlReloadRejected(_logger, reason);
         return ControlProtocol.Error(reason);
     }
 

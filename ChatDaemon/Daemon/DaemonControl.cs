@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using ChatDaemon.CommandLine;
 using ChatDaemon.Control;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 
@@ -11,7 +12,7 @@ namespace ChatDaemon.Daemon;
 /// Whether the daemon runs is decided by the PID file's flock (<see cref="PidFile.Probe"/>), never
 /// by kill(pid, 0), so a reused pid cannot fool them; stop and restart hold the guard lock
 /// (<c>PIDFILE.lock</c>) so that two control actions never interleave. Exit codes follow LSB
-/// (see <see cref="DaemonExitCode"/>).
+/// (see <see cref="ExitCodes"/>).
 /// </summary>
 public static class DaemonControl
 {
@@ -19,23 +20,23 @@ public static class DaemonControl
     private static readonly TimeSpan StatusQueryTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs the verb of <paramref name="commandLine"/> and returns the exit code for Main.</summary>
-    public static Task<int> RunAsync(DaemonCommandLine commandLine) =>
+    public static Task<int> RunAsync(CommandLineArguments commandLine) =>
         RunAsync(commandLine, Console.Out, Console.Error, OwnExecutable.Resolve());
 
     internal static async Task<int> RunAsync(
-        DaemonCommandLine commandLine, TextWriter output, TextWriter error,
+        CommandLineArguments commandLine, TextWriter output, TextWriter error,
         (string FileName, IReadOnlyList<string> LeadingArguments) executable)
     {
-        var pidFile = commandLine.PidFilePath ?? DaemonCommandLine.DefaultPidFilePath;
+        var pidFile = commandLine.PidFilePath ?? CommandLineArguments.DefaultPidFilePath;
         try
         {
             return commandLine.Verb switch
             {
-                DaemonVerb.Status => await StatusAsync(commandLine, pidFile, output),
-                DaemonVerb.Stop => await GuardedAsync(pidFile, commandLine.Timeout, error,
+                CommandVerb.Status => await StatusAsync(commandLine, pidFile, output),
+                CommandVerb.Stop => await GuardedAsync(pidFile, commandLine.Timeout, error,
                     () => StopAsync(pidFile, commandLine.Timeout, output, error)),
-                DaemonVerb.Reload => await ReloadAsync(commandLine, pidFile, output, error),
-                DaemonVerb.Restart => await GuardedAsync(pidFile, commandLine.Timeout, error,
+                CommandVerb.Reload => await ReloadAsync(commandLine, pidFile, output, error),
+                CommandVerb.Restart => await GuardedAsync(pidFile, commandLine.Timeout, error,
                     () => RestartAsync(commandLine, pidFile, executable, output, error)),
                 _ => throw new ArgumentException("not a control verb", nameof(commandLine)),
             };
@@ -43,11 +44,11 @@ public static class DaemonControl
         catch (IOException e)
         {
             error.WriteLine($"chatdaemon: {e.Message}");
-            return commandLine.Verb == DaemonVerb.Status ? DaemonExitCode.StatusUnknown : DaemonExitCode.Failure;
+            return commandLine.Verb == CommandVerb.Status ? ExitCodes.StatusUnknown : ExitCodes.Failure;
         }
     }
 
-    private static async Task<int> StatusAsync(DaemonCommandLine commandLine, string pidFile, TextWriter output)
+    private static async Task<int> StatusAsync(CommandLineArguments commandLine, string pidFile, TextWriter output)
     {
         var state = PidFile.Probe(pidFile);
         switch (state.Status)
@@ -59,10 +60,10 @@ public static class DaemonControl
                 output.WriteLine(reply is { Ok: true, Text.Length: > 0 }
                     ? $"chatdaemon is running: {reply.Text}"
                     : $"chatdaemon is running (pid {state.Pid?.ToString() ?? "unknown"})");
-                return DaemonExitCode.Success;
+                return ExitCodes.Success;
             case PidFileStatus.Stale:
                 output.WriteLine($"chatdaemon is not running, but PID file {pidFile} remains (pid {state.Pid})");
-                return DaemonExitCode.StatusDeadWithPidFile;
+                return ExitCodes.StatusDeadWithPidFile;
             case PidFileStatus.NotRunning:
                 // Under systemd there is no PID file, but the control socket answers.
                 var service = ControlSocketClient.Send(
@@ -70,14 +71,14 @@ public static class DaemonControl
                 if (service.Ok)
                 {
                     output.WriteLine($"chatdaemon is running: {service.Text}");
-                    return DaemonExitCode.Success;
+                    return ExitCodes.Success;
                 }
 
                 output.WriteLine("chatdaemon is not running");
-                return DaemonExitCode.StatusNotRunning;
+                return ExitCodes.StatusNotRunning;
             default:
                 output.WriteLine($"chatdaemon status is unknown: {state.Detail}");
-                return DaemonExitCode.StatusUnknown;
+                return ExitCodes.StatusUnknown;
         }
     }
 
@@ -87,7 +88,7 @@ public static class DaemonControl
         if (guard is null)
         {
             error.WriteLine($"chatdaemon: another control command holds {GuardLock.PathFor(pidFile)} for more than {timeout.TotalSeconds:0.##} s");
-            return DaemonExitCode.Failure;
+            return ExitCodes.Failure;
         }
 
         return await action();
@@ -105,7 +106,7 @@ public static class DaemonControl
             if (errno != LibC.ENOENT)
                 throw new IOException($"cannot open {pidFile}: {Marshal.GetPInvokeErrorMessage(errno)}");
             output.WriteLine("chatdaemon is not running");
-            return DaemonExitCode.Success;
+            return ExitCodes.Success;
         }
 
         try
@@ -116,19 +117,19 @@ public static class DaemonControl
             if (state.Status != PidFileStatus.Running)
             {
                 output.WriteLine("chatdaemon is not running");
-                return DaemonExitCode.Success;
+                return ExitCodes.Success;
             }
 
             if (state.Pid is not { } pid)
             {
                 error.WriteLine($"chatdaemon: {pidFile} is locked but holds no pid");
-                return DaemonExitCode.Failure;
+                return ExitCodes.Failure;
             }
 
             if (!SignalLockHolder(fd, pidFile, pid, LibC.SIGTERM, out var signalError))
             {
                 error.WriteLine($"chatdaemon: cannot signal pid {pid}: {signalError}");
-                return DaemonExitCode.Failure;
+                return ExitCodes.Failure;
             }
 
             var deadline = Stopwatch.StartNew();
@@ -137,14 +138,14 @@ public static class DaemonControl
                 if (deadline.Elapsed >= timeout)
                 {
                     error.WriteLine($"chatdaemon: pid {pid} did not stop within {timeout.TotalSeconds:0.##} s");
-                    return DaemonExitCode.Failure;
+                    return ExitCodes.Failure;
                 }
 
                 await Task.Delay(PollInterval);
             }
 
             output.WriteLine($"chatdaemon stopped (pid {pid})");
-            return DaemonExitCode.Success;
+            return ExitCodes.Success;
         }
         finally
         {
@@ -195,24 +196,24 @@ public static class DaemonControl
         }
     }
 
-    private static async Task<int> ReloadAsync(DaemonCommandLine commandLine, string pidFile, TextWriter output, TextWriter error)
+    private static async Task<int> ReloadAsync(CommandLineArguments commandLine, string pidFile, TextWriter output, TextWriter error)
     {
         var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
         var reply = ControlSocketClient.Send(socket, ControlProtocol.Reload, commandLine.Timeout);
         if (reply.Ok)
         {
             output.WriteLine("chatdaemon: configuration reloaded");
-            return DaemonExitCode.Success;
+            return ExitCodes.Success;
         }
 
         if (reply.Reachable)
         {
             error.WriteLine($"chatdaemon: reload rejected: {reply.Text}");
-            return DaemonExitCode.Failure;
+            return ExitCodes.Failure;
         }
 
         error.WriteLine($"chatdaemon: reload failed: {reply.Text}");
-        return DaemonExitCode.NotRunning;
+        return ExitCodes.NotRunning;
     }
 
     /// <summary>
@@ -223,7 +224,7 @@ public static class DaemonControl
     /// --daemon is added when the recorded arguments lack it, as restart must return.
     /// </summary>
     private static async Task<int> RestartAsync(
-        DaemonCommandLine commandLine, string pidFile,
+        CommandLineArguments commandLine, string pidFile,
         (string FileName, IReadOnlyList<string> LeadingArguments) executable, TextWriter output, TextWriter error)
     {
         var state = PidFile.Probe(pidFile);
@@ -238,13 +239,13 @@ public static class DaemonControl
             if (recorded is null || recorded.Count == 0)
             {
                 error.WriteLine($"chatdaemon: cannot read the command line of pid {pid}; not restarting");
-                return DaemonExitCode.Failure;
+                return ExitCodes.Failure;
             }
 
             argv = recorded;
             directory = ReadEnvironmentValue(pid, DetachEnvironment.OriginalDirectory) ?? Environment.CurrentDirectory;
             var stopped = await StopAsync(pidFile, commandLine.Timeout, output, error);
-            if (stopped != DaemonExitCode.Success)
+            if (stopped != ExitCodes.Success)
                 return stopped;
         }
         else
@@ -266,7 +267,7 @@ public static class DaemonControl
         if (launcher is null)
         {
             error.WriteLine($"chatdaemon: cannot start {argv[0]}");
-            return DaemonExitCode.Failure;
+            return ExitCodes.Failure;
         }
 
         // The launcher waits for readiness itself (bounded by the daemon's own --timeout).
@@ -278,7 +279,7 @@ public static class DaemonControl
         output.WriteLine(started.Status == PidFileStatus.Running
             ? $"chatdaemon restarted (pid {started.Pid})"
             : "chatdaemon restarted");
-        return DaemonExitCode.Success;
+        return ExitCodes.Success;
     }
 
     internal static List<string>? ReadCommandLine(int pid)

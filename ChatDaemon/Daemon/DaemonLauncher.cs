@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Tmds.Linux;
+using ChatDaemon.CommandLine;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 
@@ -18,10 +19,10 @@ public static class DaemonLauncher
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>Starts the detached daemon and waits for its readiness; returns the exit code for Main.</summary>
-    public static Task<int> RunAsync(DaemonCommandLine commandLine) =>
+    public static Task<int> RunAsync(CommandLineArguments commandLine) =>
         RunAsync(commandLine, OwnExecutable.Resolve(), Console.Error);
 
-    internal static async Task<int> RunAsync(DaemonCommandLine commandLine, (string FileName, IReadOnlyList<string> LeadingArguments) executable, TextWriter error)
+    internal static async Task<int> RunAsync(CommandLineArguments commandLine, (string FileName, IReadOnlyList<string> LeadingArguments) executable, TextWriter error)
     {
         var directory = Directory.CreateTempSubdirectory("chatdaemon-detach-"); // mkdtemp(3): mode 0700
         try
@@ -47,7 +48,7 @@ public static class DaemonLauncher
             start.Environment[DetachEnvironment.OriginalDirectory] = Environment.CurrentDirectory;
 
             using var child = Process.Start(start)
-                ?? throw new DaemonStartupException($"cannot start {executable.FileName}", DaemonExitCode.OsError);
+                ?? throw new StartupException($"cannot start {executable.FileName}", ExitCodes.OsError);
             child.StandardInput.Close();
             // stderr carries the child's error messages (and unhandled exceptions); stdout its console
             // log, which is drained but not shown: the daemon's logs belong in its log destination.
@@ -69,13 +70,13 @@ public static class DaemonLauncher
             {
                 var message = report.Result;
                 if (message.ContainsKey("READY"))
-                    return DaemonExitCode.Success;
+                    return ExitCodes.Success;
 
                 var reason = message.GetValueOrDefault("ERROR") ?? "startup failed";
                 error.WriteLine($"chatdaemon: {reason}");
                 var code = await ExitCodeAsync(child);
                 if (code is null or 0)
-                    code = int.TryParse(message.GetValueOrDefault("EXIT_CODE"), out var reported) && reported != 0 ? reported : DaemonExitCode.Failure;
+                    code = int.TryParse(message.GetValueOrDefault("EXIT_CODE"), out var reported) && reported != 0 ? reported : ExitCodes.Failure;
                 return code.Value;
             }
 
@@ -88,7 +89,7 @@ public static class DaemonLauncher
                     error.WriteLine(line);
                 var code = child.ExitCode;
                 error.WriteLine($"chatdaemon: daemon exited with status {code} before it was ready");
-                return code == 0 ? DaemonExitCode.Failure : code;
+                return code == 0 ? ExitCodes.Failure : code;
             }
 
             error.WriteLine($"chatdaemon: daemon (pid {child.Id}) was not ready within {commandLine.Timeout.TotalSeconds:0.##} s; stopping it");
@@ -97,7 +98,7 @@ public static class DaemonLauncher
             LibC.kill(child.Id, LibC.SIGTERM);
             if (await ExitCodeAsync(child) is null)
                 child.Kill();
-            return DaemonExitCode.Failure;
+            return ExitCodes.Failure;
         }
         finally
         {

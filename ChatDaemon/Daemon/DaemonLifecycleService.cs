@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
+using ChatDaemon.CommandLine;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 
@@ -50,7 +51,7 @@ internal sealed class DaemonLifecycleService : IHostedLifecycleService
             var identity = PrivilegeDrop.Apply(user, _session.CommandLine.Group);
             DaemonLog.PrivilegesDropped(_logger, identity.User, identity.Uid, identity.Gid, PrivilegeDrop.Describe(identity.Groups));
         }
-        catch (DaemonStartupException e)
+        catch (StartupException e)
         {
             DaemonLog.PrivilegeDropFailed(_logger, e.Message);
             _session.ReportStartupFailure(e);

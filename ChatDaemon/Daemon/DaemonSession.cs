@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
+using ChatDaemon.CommandLine;
 
 namespace ChatDaemon.Daemon;
 
 /// <summary>
 /// The running server's side of the classic daemon mode, created first thing in Main (before the
-/// host is built) for <see cref="DaemonVerb.Run"/>:
+/// host is built) for <see cref="CommandVerb.Run"/>:
 /// in the re-launched child of <c>--daemon</c> it enters a new session (setsid, chdir /, umask, stdin
 /// from /dev/null) and connects the readiness channel to the waiting parent; in every mode it takes
 /// the PID file when one is configured. Dispose it last (after the host stopped): that removes the
@@ -15,7 +16,7 @@ public sealed class DaemonSession : IDisposable
     private readonly ReadinessChannel? _readiness;
     private int _disposed;
 
-    private DaemonSession(DaemonCommandLine commandLine, ReadinessChannel? readiness, PidFile? pidFile, string originalDirectory)
+    private DaemonSession(CommandLineArguments commandLine, ReadinessChannel? readiness, PidFile? pidFile, string originalDirectory)
     {
         CommandLine = commandLine;
         _readiness = readiness;
@@ -23,7 +24,7 @@ public sealed class DaemonSession : IDisposable
         OriginalDirectory = originalDirectory;
     }
 
-    public DaemonCommandLine CommandLine { get; }
+    public CommandLineArguments CommandLine { get; }
 
     /// <summary>True in the re-launched child of <c>--daemon</c>.</summary>
     public bool IsDetached => _readiness is not null;
@@ -45,10 +46,10 @@ public sealed class DaemonSession : IDisposable
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DetachEnvironment.ReadySocket));
 
     /// <summary>Begins the session; see the class summary.</summary>
-    /// <exception cref="DaemonStartupException">The session could not begin (e.g. "already running (pid N)"); the parent has been told.</exception>
-    public static DaemonSession Start(DaemonCommandLine commandLine)
+    /// <exception cref="StartupException">The session could not begin (e.g. "already running (pid N)"); the parent has been told.</exception>
+    public static DaemonSession Start(CommandLineArguments commandLine)
     {
-        if (commandLine.Verb != DaemonVerb.Run)
+        if (commandLine.Verb != CommandVerb.Run)
             throw new ArgumentException("only the run verb starts a daemon session", nameof(commandLine));
 
         var originalDirectory = Environment.CurrentDirectory;
@@ -67,7 +68,7 @@ public sealed class DaemonSession : IDisposable
             }
             catch (Exception e)
             {
-                throw new DaemonStartupException($"cannot reach the waiting parent at {readySocket}: {e.Message}", DaemonExitCode.OsError, e);
+                throw new StartupException($"cannot reach the waiting parent at {readySocket}: {e.Message}", ExitCodes.OsError, e);
             }
         }
 
@@ -80,7 +81,7 @@ public sealed class DaemonSession : IDisposable
             AppDomain.CurrentDomain.ProcessExit += (_, _) => session.Dispose();
             return session;
         }
-        catch (DaemonStartupException e)
+        catch (StartupException e)
         {
             readiness?.ReportFailure(e.Message, e.ExitCode);
             readiness?.Dispose();
@@ -95,7 +96,7 @@ public sealed class DaemonSession : IDisposable
     /// </summary>
     public void ReportStartupFailure(Exception exception)
     {
-        var code = exception is DaemonStartupException d ? d.ExitCode : DaemonExitCode.Failure;
+        var code = exception is StartupException d ? d.ExitCode : ExitCodes.Failure;
         _readiness?.ReportFailure(exception.Message, code);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using Tmds.Linux;
+using ChatDaemon.CommandLine;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 
@@ -18,9 +19,9 @@ internal static class DetachedChild
     {
         // The parent never makes the child a process group leader, so setsid cannot fail with EPERM.
         if (LibC.setsid() < 0)
-            throw new DaemonStartupException($"setsid failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+            throw new StartupException($"setsid failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
         if (LibC.chdir("/") != 0)
-            throw new DaemonStartupException($"chdir(\"/\") failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+            throw new StartupException($"chdir(\"/\") failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
         LibC.umask(umask);
         PointAtDevNull(0);
     }
@@ -58,13 +59,13 @@ internal static class DetachedChild
     {
         var fd = LibC.open("/dev/null", LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NOCTTY, 0);
         if (fd < 0)
-            throw new DaemonStartupException($"cannot open /dev/null: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+            throw new StartupException($"cannot open /dev/null: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
         try
         {
             // Standard streams stay inheritable (dup2 clears FD_CLOEXEC); any other descriptor keeps close-on-exec.
             var result = target <= 2 ? LibC.dup2(fd, target) : LibC.dup3(fd, target, LibC.O_CLOEXEC);
             if (result < 0)
-                throw new DaemonStartupException($"dup2(/dev/null, {target}) failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+                throw new StartupException($"dup2(/dev/null, {target}) failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
         }
         finally
         {

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 

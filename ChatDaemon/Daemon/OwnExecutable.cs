@@ -1,3 +1,5 @@
+using ChatDaemon.CommandLine;
+
 namespace ChatDaemon.Daemon;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal static class OwnExecutable
     public static (string FileName, IReadOnlyList<string> LeadingArguments) Resolve()
     {
         var processPath = Environment.ProcessPath
-            ?? throw new DaemonStartupException("cannot find the own executable to re-launch", DaemonExitCode.OsError);
+            ?? throw new StartupException("cannot find the own executable to re-launch", ExitCodes.OsError);
         if (!string.Equals(Path.GetFileNameWithoutExtension(processPath), "dotnet", StringComparison.Ordinal))
             return (processPath, []);
 

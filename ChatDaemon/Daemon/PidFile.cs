@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
+using ChatDaemon.CommandLine;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 
@@ -37,7 +38,7 @@ public sealed class PidFile : IDisposable
     /// Creates or takes over <paramref name="path"/>, locks it exclusively and writes this process's pid.
     /// A stale file (unlocked) is replaced.
     /// </summary>
-    /// <exception cref="DaemonStartupException">"already running (pid N)" when another process holds the lock, or the file cannot be used.</exception>
+    /// <exception cref="StartupException">"already running (pid N)" when another process holds the lock, or the file cannot be used.</exception>
     public static unsafe PidFile Acquire(string path)
     {
         var deadline = DateTime.UtcNow + ContendedRetry;
@@ -45,7 +46,7 @@ public sealed class PidFile : IDisposable
         {
             var fd = LibC.open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW | LibC.O_NOCTTY, 0x1A4 /* 0644 */);
             if (fd < 0)
-                throw new DaemonStartupException($"cannot open PID file {path}: {LastError()}", DaemonExitCode.OsError);
+                throw new StartupException($"cannot open PID file {path}: {LastError()}", ExitCodes.OsError);
 
             if (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
             {
@@ -53,9 +54,9 @@ public sealed class PidFile : IDisposable
                 var holder = ReadPid(fd);
                 LibC.close(fd);
                 if (errno != LibC.EWOULDBLOCK)
-                    throw new DaemonStartupException($"cannot lock PID file {path}: {Marshal.GetPInvokeErrorMessage(errno)}", DaemonExitCode.OsError);
+                    throw new StartupException($"cannot lock PID file {path}: {Marshal.GetPInvokeErrorMessage(errno)}", ExitCodes.OsError);
                 if (DateTime.UtcNow >= deadline)
-                    throw new DaemonStartupException(holder is { } pid ? $"already running (pid {pid})" : "already running", DaemonExitCode.Failure);
+                    throw new StartupException(holder is { } pid ? $"already running (pid {pid})" : "already running", ExitCodes.Failure);
                 Thread.Sleep(20);
                 continue;
             }
@@ -68,14 +69,14 @@ public sealed class PidFile : IDisposable
             {
                 LibC.close(fd);
                 if (DateTime.UtcNow >= deadline)
-                    throw new DaemonStartupException($"PID file {path} keeps being replaced while it is locked", DaemonExitCode.TemporaryFailure);
+                    throw new StartupException($"PID file {path} keeps being replaced while it is locked", ExitCodes.TempFail);
                 continue;
             }
 
             if (!named.Value.IsRegularFile)
             {
                 LibC.close(fd);
-                throw new DaemonStartupException($"PID file {path} is not a regular file", DaemonExitCode.Config);
+                throw new StartupException($"PID file {path} is not a regular file", ExitCodes.Config);
             }
 
             var pidValue = LibC.getpid();
@@ -86,7 +87,7 @@ public sealed class PidFile : IDisposable
                 {
                     var error = LastError();
                     LibC.close(fd);
-                    throw new DaemonStartupException($"cannot write PID file {path}: {error}", DaemonExitCode.OsError);
+                    throw new StartupException($"cannot write PID file {path}: {error}", ExitCodes.OsError);
                 }
             }
 

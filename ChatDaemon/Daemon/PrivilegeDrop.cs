@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using Tmds.Linux;
+using ChatDaemon.CommandLine;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Daemon;
 
@@ -22,7 +23,7 @@ public static class PrivilegeDrop
     /// default: the user's primary group). Without --group the supplementary groups are the user's
     /// (initgroups(3)); with --group they are exactly that group.
     /// </summary>
-    /// <exception cref="DaemonStartupException">When any step fails; the process must not continue.</exception>
+    /// <exception cref="StartupException">When any step fails; the process must not continue.</exception>
     public static unsafe Identity Apply(string user, string? group)
     {
         var (userName, uid, primaryGid) = ResolveUser(user);
@@ -32,7 +33,7 @@ public static class PrivilegeDrop
         {
             if (LibC.geteuid() == uid && LibC.getuid() == uid && LibC.getegid() == gid)
                 return new Identity(userName, uid, gid, CurrentGroups());
-            throw new DaemonStartupException($"--user {user} needs the daemon to be started as root (euid is {LibC.geteuid()})", DaemonExitCode.NoPermission);
+            throw new StartupException($"--user {user} needs the daemon to be started as root (euid is {LibC.geteuid()})", ExitCodes.NoPermission);
         }
 
         if (group is null)
@@ -59,11 +60,11 @@ public static class PrivilegeDrop
     private static void Verify(uint uid, uint gid)
     {
         if (LibC.getuid() != uid || LibC.geteuid() != uid)
-            throw new DaemonStartupException($"uid is {LibC.getuid()}/{LibC.geteuid()} after setuid({uid})", DaemonExitCode.OsError);
+            throw new StartupException($"uid is {LibC.getuid()}/{LibC.geteuid()} after setuid({uid})", ExitCodes.OsError);
         if (LibC.getgid() != gid || LibC.getegid() != gid)
-            throw new DaemonStartupException($"gid is {LibC.getgid()}/{LibC.getegid()} after setgid({gid})", DaemonExitCode.OsError);
+            throw new StartupException($"gid is {LibC.getgid()}/{LibC.getegid()} after setgid({gid})", ExitCodes.OsError);
         if (uid != 0 && LibC.setuid(0) == 0)
-            throw new DaemonStartupException("root privileges could be regained after the drop (setuid(0) succeeded)", DaemonExitCode.NoPermission);
+            throw new StartupException("root privileges could be regained after the drop (setuid(0) succeeded)", ExitCodes.NoPermission);
 
         // Every thread must have switched (see the class comment); a thread left as root would be a hole.
         foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
@@ -85,7 +86,7 @@ public static class PrivilegeDrop
                 var expected = line[0] == 'U' ? uid : gid;
                 var ids = line[4..].Split('\t', StringSplitOptions.RemoveEmptyEntries);
                 if (ids.Any(id => uint.Parse(id, CultureInfo.InvariantCulture) != expected))
-                    throw new DaemonStartupException($"thread {Path.GetFileName(task)} still has '{line}' after the privilege drop", DaemonExitCode.OsError);
+                    throw new StartupException($"thread {Path.GetFileName(task)} still has '{line}' after the privilege drop", ExitCodes.OsError);
             }
         }
     }
@@ -113,12 +114,12 @@ public static class PrivilegeDrop
             }
 
             if (rc != 0)
-                throw new DaemonStartupException($"cannot look up user '{user}': {Marshal.GetPInvokeErrorMessage(rc)}", DaemonExitCode.OsError);
+                throw new StartupException($"cannot look up user '{user}': {Marshal.GetPInvokeErrorMessage(rc)}", ExitCodes.OsError);
 
             // A numeric --user that has no passwd entry is still a valid uid (e.g. in containers).
             if (uint.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
                 return (user, numeric, numeric);
-            throw new DaemonStartupException($"unknown user '{user}'", DaemonExitCode.Config);
+            throw new StartupException($"unknown user '{user}'", ExitCodes.Config);
         }
     }
 
@@ -145,10 +146,10 @@ public static class PrivilegeDrop
             }
 
             if (rc != 0)
-                throw new DaemonStartupException($"cannot look up group '{group}': {Marshal.GetPInvokeErrorMessage(rc)}", DaemonExitCode.OsError);
+                throw new StartupException($"cannot look up group '{group}': {Marshal.GetPInvokeErrorMessage(rc)}", ExitCodes.OsError);
             if (uint.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
                 return numeric;
-            throw new DaemonStartupException($"unknown group '{group}'", DaemonExitCode.Config);
+            throw new StartupException($"unknown group '{group}'", ExitCodes.Config);
         }
     }
 
@@ -163,8 +164,8 @@ public static class PrivilegeDrop
         return count < 0 ? [] : list[..count];
     }
 
-    private static DaemonStartupException Failed(string call) =>
-        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", DaemonExitCode.OsError);
+    private static StartupException Failed(string call) =>
+        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
 
     internal static string Describe(IReadOnlyList<uint> groups)
     {

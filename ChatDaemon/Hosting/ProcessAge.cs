@@ -1,5 +1,5 @@
 using System.Globalization;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Hosting;
 

@@ -27,7 +27,7 @@ internal sealed class ServiceManagerListeners(ISystemdSocketActivation activatio
         {
             throw new ListenerBindException(
                 $"socket {socket.FileDescriptor} passed by systemd is named '{socket.Name}'; set FileDescriptorName=chat or FileDescriptorName=echo in its socket unit",
-                ExitCodes.Config);
+                ListenerBindFailure.InheritedSocketMisconfigured);
         }
 
         return new ListenEndpoint(protocol, new FileHandleEndPoint((ulong)socket.FileDescriptor, FileHandleType.Auto));

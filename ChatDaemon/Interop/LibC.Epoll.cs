@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 #pragma warning disable CS8981 // lower-case names, as in libc and Tmds.LibC
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 // Imports used by ChatDaemon.Networking.Epoll, the connection transport: epoll(7), eventfd(2),
 // recv(2)/send(2) on non-blocking sockets, shutdown(2).

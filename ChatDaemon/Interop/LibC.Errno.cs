@@ -1,4 +1,4 @@
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 // errno(3) values every area shares (asm-generic/errno-base.h and errno.h; the same on x86-64 and arm64).
 public static unsafe partial class LibC

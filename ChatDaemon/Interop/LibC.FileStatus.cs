@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 public static unsafe partial class LibC
 {

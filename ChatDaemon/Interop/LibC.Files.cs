@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 // File, descriptor and lock calls used by the daemon area (PID file, guard lock, descriptor hygiene).
 // Constants are the Linux generic values; the few that differ per architecture are properties.

@@ -1,4 +1,4 @@
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 public static unsafe partial class LibC
 {

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 #pragma warning disable CS8981 // lower-case type names, as in libc and Tmds.LibC
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 // Imports used by ChatDaemon.Logging: the journald native protocol sink (sendmsg with SCM_RIGHTS,
 // memfd_create + F_ADD_SEALS, see https://systemd.io/JOURNAL_NATIVE_PROTOCOL/) and the

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 #pragma warning disable CS8981 // lower-case names, as in libc and Tmds.LibC
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 // poll(2), used by ChatDaemon.Networking.SocketProbe to ask what a socket's state is without reading or writing it.
 public static unsafe partial class LibC

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 #pragma warning disable CS8981 // lower-case names on purpose: they mirror the C structs, as Tmds.LibC does
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 // Process, session, credential and signal calls used by the daemon area
 // (detach, privilege drop, control commands).

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Tmds.Linux;
+namespace ChatDaemon.Interop;
 
 #pragma warning disable CS8981 // libc spelling, as in Tmds.LibC
 /// <summary>Clock value returned by <c>clock_gettime(2)</c>.</summary>

@@ -16,6 +16,7 @@ public sealed class ClientConnection
     private readonly ConnectionContext _context;
     private readonly IConnectionSendFeature? _send;
     private int _reason = -1;
+    private int _outputCompleted;
 
     public ClientConnection(ConnectionContext context, ListenerProtocol protocol)
     {
@@ -52,8 +53,22 @@ public sealed class ClientConnection
 
     private async ValueTask<bool> WriteToOutputAsync(ReadOnlyMemory<byte> data)
     {
-        var flush = await Output.WriteAsync(data).ConfigureAwait(false);
-        return !(flush.IsCompleted || flush.IsCanceled);
+        if (Volatile.Read(ref _outputCompleted) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var flush = await Output.WriteAsync(data).ConfigureAwait(false);
+            return !(flush.IsCompleted || flush.IsCanceled);
+        }
+        catch (InvalidOperationException) when (Volatile.Read(ref _outputCompleted) != 0)
+        {
+            // A send from another thread (a room's fan-out) raced CloseAsync, which completed the writer:
+            // the pipe's InvalidOperationException then means "closed", which this method reports as false.
+            return false;
+        }
     }
 
     /// <summary>
@@ -119,6 +134,9 @@ public sealed class ClientConnection
     public async ValueTask CloseAsync(ShutdownReason reason)
     {
         TrySetReason(reason);
+
+        // Set before anything is completed: a write that fails from here on failed because of this close.
+        Volatile.Write(ref _outputCompleted, 1);
         await Input.CompleteAsync().ConfigureAwait(false);
         if (_send is null)
         {

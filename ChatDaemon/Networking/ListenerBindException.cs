@@ -1,7 +1,7 @@
 namespace ChatDaemon.Networking;
 
-/// <summary>A listener could not be bound; carries the sysexits(3) code the process should exit with.</summary>
-public sealed class ListenerBindException(string message, int exitCode, Exception? inner = null) : Exception(message, inner)
+/// <summary>A listener could not be bound; <see cref="Failure"/> says why, the message says it for the operator.</summary>
+public sealed class ListenerBindException(string message, ListenerBindFailure failure, Exception? inner = null) : Exception(message, inner)
 {
-    public int ExitCode { get; } = exitCode;
+    public ListenerBindFailure Failure { get; } = failure;
 }

@@ -221,12 +221,13 @@ public sealed class ListenerSet(
         var socketError = (ex as SocketException ?? ex.InnerException as SocketException)?.SocketErrorCode;
         return ex switch
         {
-            // sysexits(3): EX_UNAVAILABLE for a port someone else holds, EX_OSERR for the rest.
-            AddressInUseException => new ListenerBindException($"{where}: address already in use", ExitCodes.Unavailable, ex),
-            _ when socketError == SocketError.AddressAlreadyInUse => new ListenerBindException($"{where}: address already in use", ExitCodes.Unavailable, ex),
-            _ when socketError == SocketError.AccessDenied => new ListenerBindException($"{where}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)", ExitCodes.OsError, ex),
-            _ when socketError == SocketError.AddressNotAvailable => new ListenerBindException($"{where}: address not available on this host", ExitCodes.OsError, ex),
-            _ => new ListenerBindException($"{where}: {ex.Message}", ExitCodes.OsError, ex),
+            AddressInUseException => new ListenerBindException($"{where}: address already in use", ListenerBindFailure.AddressInUse, ex),
+            _ when socketError == SocketError.AddressAlreadyInUse => new ListenerBindException($"{where}: address already in use", ListenerBindFailure.AddressInUse, ex),
+            _ when socketError == SocketError.AccessDenied => new ListenerBindException($"{where}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)", ListenerBindFailure.AccessDenied, ex),
+            _ when socketError == SocketError.AddressNotAvailable => new ListenerBindException($"{where}: address not available on this host", ListenerBindFailure.AddressNotAvailable, ex),
+
+            // The message only describes the error to the operator; the kind was decided above.
+            _ => new ListenerBindException($"{where}: {ex.Message}", ListenerBindFailure.Other, ex),
         };
     }
 
@@ -234,7 +235,7 @@ public sealed class ListenerSet(
     {
         // A socket file left by a previous run makes bind(2) fail with EADDRINUSE. Remove it only if
         // nobody answers on it, so a second running instance is not robbed of its socket.
-        if (Tmds.Linux.LibC.FileType(path) != Tmds.Linux.LibC.S_IFSOCK)
+        if (ChatDaemon.Interop.LibC.FileType(path) != ChatDaemon.Interop.LibC.S_IFSOCK)
         {
             return;
         }

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Networking;
 

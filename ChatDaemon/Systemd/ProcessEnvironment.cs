@@ -1,4 +1,4 @@
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Systemd;
 

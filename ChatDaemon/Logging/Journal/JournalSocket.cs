@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Logging.Journal;
 

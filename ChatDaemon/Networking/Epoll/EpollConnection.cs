@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Networking.Epoll;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Networking.Epoll;
 

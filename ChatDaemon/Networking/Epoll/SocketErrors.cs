@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
-using Tmds.Linux;
+using ChatDaemon.Interop;
 
 namespace ChatDaemon.Networking.Epoll;
 

@@ -1,6 +1,4 @@
-using Tmds.Linux;
-
-namespace ChatDaemon.Daemon;
+namespace ChatDaemon.Interop;
 
 /// <summary>
 /// Device and inode of a file, to tell whether a descriptor still refers to the file a path names
