@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using ChatDaemon.Chat;
+using ChatDaemon.Chat.Line;
 
 namespace ChatDaemon.Tests.Chat;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using ChatDaemon.Chat;
+using ChatDaemon.Chat.Line;
 
 namespace ChatDaemon.Tests.Chat;
 

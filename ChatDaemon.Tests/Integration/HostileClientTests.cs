@@ -262,7 +262,7 @@ public class HostileClientTests
     }
 
     private static int MembersOf(ChatHub hub, string room) =>
-        hub.RoomList().FirstOrDefault(r => RoomName.Comparer.Equals(r.Name, room)).Members;
+        hub.FindRoom(room)?.Members.Length ?? 0;
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
     {

@@ -19,7 +19,7 @@ public sealed class ConnectionLoggerTests
         var sink = new CapturingSink();
         using var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
         using var factory = new SerilogLoggerFactory(serilog);
-        var inner = factory.CreateLogger("ChatDaemon.Chat.ChatSession");
+        var inner = factory.CreateLogger("ChatDaemon.Chat.Line.LineSession");
         var pipe = new Pipe();
         var context = new DefaultConnectionContext("c7", new Duplex(pipe.Reader, pipe.Writer), new Duplex(pipe.Reader, pipe.Writer))
         {

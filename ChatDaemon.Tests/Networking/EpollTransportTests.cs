@@ -305,7 +305,7 @@ public sealed class EpollTransportTests : IAsyncLifetime
 
             // Resumed inline by the event loop that received the bytes.
             work.ReaderThread = Environment.CurrentManagedThreadId;
-            DeferredWork.RunAfterCurrentEvents(work);
+            work.Deferred = server.Features.Get<IDeferredWorkFeature>()!.TryRunAfterCurrentEvents(work);
             work.ReaderReturned = true;
             server.Transport.Input.AdvanceTo(result.Buffer.End);
         });
@@ -317,11 +317,23 @@ public sealed class EpollTransportTests : IAsyncLifetime
         Assert.Equal(work.ReaderThread, ran.Thread);
         Assert.True(ran.AfterReader, "deferred work ran before the reader returned to the loop");
         Assert.StartsWith("epoll-", ran.ThreadName);
+        Assert.True(work.Deferred);
+    }
+
+    [Fact]
+    public async Task Work_offered_to_a_connection_from_outside_its_event_loop_is_refused_so_the_caller_runs_it_elsewhere()
+    {
+        var (server, _) = await ConnectAsync();
+        var work = new RecordingWork();
+        bool deferred = await Task.Run(() => server.Features.Get<IDeferredWorkFeature>()!.TryRunAfterCurrentEvents(work));
+        Assert.False(deferred);
     }
 
     private sealed class RecordingWork : IThreadPoolWorkItem
     {
         public volatile bool ReaderReturned;
+
+        public bool Deferred;
 
         public int ReaderThread;
 

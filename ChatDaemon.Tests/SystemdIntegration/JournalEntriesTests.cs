@@ -58,7 +58,7 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
         Assert.Equal("chatdaemon", lineTooLong["SYSLOG_IDENTIFIER"]);
         Assert.Equal("3", lineTooLong["SYSLOG_FACILITY"]);
         Assert.Equal("4096", lineTooLong["MAX_LINE_BYTES"]);
-        Assert.Equal("ChatDaemon.Chat.ChatSession", lineTooLong["LOGGER"]);
+        Assert.Equal("ChatDaemon.Chat.Line.LineSession", lineTooLong["LOGGER"]);
         JournalRecord rejected = Assert.Single(warnings, e => e["EVENT_NAME"] == "ReloadRejected");
         Assert.Equal("3", rejected["PRIORITY"]);
         Assert.Equal("702", rejected["EVENT_ID"]);

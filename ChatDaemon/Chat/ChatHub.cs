@@ -3,14 +3,13 @@ using System.Collections.Concurrent;
 namespace ChatDaemon.Chat;
 
 /// <summary>
-/// The shared chat world: rooms by name and sessions by nick (both case-insensitive).
-/// Rooms are created on first join and removed when the last member leaves.
+/// The shared chat world: rooms by name and members by nick (both case-insensitive), whatever protocol
+/// each member speaks. Rooms are created on first join and removed when the last member leaves.
 /// </summary>
 public sealed class ChatHub
 {
     private readonly ConcurrentDictionary<string, ChatRoom> _rooms = new(RoomName.Comparer);
-    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(NickName.Comparer);
-    private readonly ConcurrentDictionary<CancellationToken, CancellationTokenRegistration> _stopWatches = new();
+    private readonly ConcurrentDictionary<string, ChatMember> _nicks = new(NickName.Comparer);
     private long _nextGuest;
     private long _linesOfDeparted;
 
@@ -19,65 +18,54 @@ public sealed class ChatHub
     public int RoomCount => _rooms.Count;
 
     /// <summary>Lines relayed to rooms since start. Summed on demand so senders share no counter.</summary>
-    public long LinesRelayed => Interlocked.Read(ref _linesOfDeparted) + _nicks.Values.Sum(s => s.State.LinesSent);
+    public long LinesRelayed => Interlocked.Read(ref _linesOfDeparted) + _nicks.Values.Sum(m => m.LinesSent);
 
-    /// <summary>Claims a fresh guest-N nick for <paramref name="session"/>.</summary>
-    public string ClaimGuestNick(ChatSession session)
+    /// <summary>Gives <paramref name="member"/> a fresh guest-N nick.</summary>
+    public string ClaimGuestNick(ChatMember member)
     {
         while (true)
         {
             string nick = "guest-" + Interlocked.Increment(ref _nextGuest);
-            if (_nicks.TryAdd(nick, session))
+            if (_nicks.TryAdd(nick, member))
             {
+                member.Nick = nick;
                 return nick;
             }
         }
     }
 
-    /// <summary>Claims <paramref name="nick"/> for <paramref name="session"/>; false if someone else has it.</summary>
-    public bool TryClaimNick(string nick, ChatSession session) =>
-        _nicks.TryAdd(nick, session) || (_nicks.TryGetValue(nick, out var holder) && ReferenceEquals(holder, session));
-
-    public void ReleaseNick(string nick, ChatSession session) =>
-        _nicks.TryRemove(new KeyValuePair<string, ChatSession>(nick, session));
-
-    public ChatSession? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
-
     /// <summary>
-    /// Once <paramref name="stopReading"/> fires, cancels the pending read of every session holding a nick
-    /// (each session checks the token itself before it reads, which covers one that claims its nick meanwhile).
-    /// Registered once per token: a session that passed the token to every read instead kept a registration
-    /// (80 bytes) alive per idle client (bench/ANALYSIS.md "Idle connections").
+    /// Gives <paramref name="nick"/> to <paramref name="member"/>, releasing the one it had; false (and nothing
+    /// changes) if someone else has it. A change of case only is allowed.
     /// </summary>
-    internal void CancelReadsOn(CancellationToken stopReading)
+    public bool TryClaimNick(string nick, ChatMember member)
     {
-        if (!stopReading.CanBeCanceled || _stopWatches.ContainsKey(stopReading))
+        if (!_nicks.TryAdd(nick, member) && !(_nicks.TryGetValue(nick, out var holder) && ReferenceEquals(holder, member)))
         {
-            return;
+            return false;
         }
 
-        // A race may register twice; cancelling a read twice is harmless.
-        _stopWatches.TryAdd(stopReading, stopReading.UnsafeRegister(
-            static state =>
-            {
-                foreach (var session in ((ChatHub)state!)._nicks.Values)
-                {
-                    session.CancelPendingRead();
-                }
-            },
-            this));
+        string old = member.Nick;
+        if (old.Length > 0 && !NickName.Comparer.Equals(old, nick))
+        {
+            _nicks.TryRemove(new KeyValuePair<string, ChatMember>(old, member));
+        }
+
+        member.Nick = nick;
+        return true;
     }
 
-    /// <summary>Called once when a session ends, so its line count survives it.</summary>
-    internal void AddDepartedLines(long lines) => Interlocked.Add(ref _linesOfDeparted, lines);
+    public ChatMember? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
 
-    public ChatRoom Join(string roomName, ChatSession session)
+    /// <summary>Joins <paramref name="roomName"/> (created if need be); the room, with its name's canonical spelling.</summary>
+    public ChatRoom Join(string roomName, ChatMember member)
     {
         while (true)
         {
             var room = _rooms.GetOrAdd(roomName, static name => new ChatRoom(name));
-            if (room.TryAdd(session))
+            if (room.TryAdd(member))
             {
+                member.AddRoom(room);
                 return room;
             }
 
@@ -86,11 +74,33 @@ public sealed class ChatHub
         }
     }
 
-    public void Leave(ChatRoom room, ChatSession session)
+    public void Leave(ChatRoom room, ChatMember member)
     {
-        if (room.Remove(session))
+        member.RemoveRoom(room);
+        if (room.Remove(member))
         {
             _rooms.TryRemove(new KeyValuePair<string, ChatRoom>(room.Name, room));
+        }
+    }
+
+    /// <summary>
+    /// The member leaves the chat: every room (each told with <paramref name="announce"/>'s message, when it gives
+    /// one) and its nick. Its line count is kept in <see cref="LinesRelayed"/>.
+    /// </summary>
+    public void Depart(ChatMember member, Func<ChatRoom, ChatMessage?>? announce)
+    {
+        foreach (var room in member.Rooms)
+        {
+            Leave(room, member);
+            if (announce?.Invoke(room) is { } message)
+            {
+                room.Broadcast(message, member);
+            }
+        }
+
+        if (member.Nick.Length > 0 && _nicks.TryRemove(new KeyValuePair<string, ChatMember>(member.Nick, member)))
+        {
+            Interlocked.Add(ref _linesOfDeparted, member.LinesSent);
         }
     }
 
@@ -114,6 +124,5 @@ public sealed class ChatHub
     /// <summary>Every room now (a live view: rooms come and go while it is walked).</summary>
     public IEnumerable<ChatRoom> Rooms => _rooms.Values;
 
-    public IReadOnlyList<(string Name, int Members)> RoomList() =>
-        _rooms.Values.Select(r => (r.Name, r.Members.Length)).Where(r => r.Length > 0).OrderBy(r => r.Name, RoomName.Comparer).ToList();
+    public ChatRoom? FindRoom(string name) => _rooms.GetValueOrDefault(name);
 }

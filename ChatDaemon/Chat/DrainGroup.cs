@@ -1,5 +1,3 @@
-using ChatDaemon.Networking;
-
 namespace ChatDaemon.Chat;
 
 /// <summary>
@@ -30,13 +28,6 @@ internal sealed class DrainGroup : IThreadPoolWorkItem
     }
 
     public void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-
-    /// <summary>
-    /// Drains the group on the broadcaster's event loop once it has handled the current round of events (see
-    /// <see cref="DeferredWork"/>): a small room's only group costs no wake-up, and the lines several
-    /// senders sent in one round leave in one send per member.
-    /// </summary>
-    public void RunAfterCurrentEvents() => DeferredWork.RunAfterCurrentEvents(this);
 
     void IThreadPoolWorkItem.Execute()
     {

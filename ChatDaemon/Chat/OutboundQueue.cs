@@ -229,6 +229,32 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// The bytes queued and not yet taken by a drain, in order, as one array (for <see cref="MemberState"/>).
+    /// What a running drain already took is on its way to the socket and not included: capture once the
+    /// queue is quiet.
+    /// </summary>
+    public byte[] CopyPending()
+    {
+        lock (this)
+        {
+            if (_pending is null)
+            {
+                return [];
+            }
+
+            var all = new byte[_pending.Sum(m => m.Length)];
+            int at = 0;
+            foreach (var message in _pending)
+            {
+                message.CopyTo(all, at);
+                at += message.Length;
+            }
+
+            return all;
+        }
+    }
+
     /// <summary>No more messages; the sender ends after sending what is queued.</summary>
     public void Complete()
     {

@@ -3,11 +3,12 @@ using System.Buffers;
 namespace ChatDaemon.Chat;
 
 /// <summary>
-/// Room messages from one client that arrived in one transport read, encoded back to back. A burst of
-/// lines is relayed to each member as one queued item and one write instead of one per line: under load
-/// the per-member cost (queue, wake-up, send) is paid per burst, not per line, which is what keeps a
-/// room's fan-out cheap. Every line keeps its own "&lt;nick&gt; text" framing, so members see exactly
-/// what they would see line by line, in the same order.
+/// Lines one member said in a room that arrived in one transport read, kept back to back (LF between them)
+/// and relayed as one <see cref="ChatMessage"/> of kind <see cref="ChatMessageKind.Say"/>. A burst of lines
+/// is then rendered once per protocol and relayed to each member as one queued item and one write instead
+/// of one per line: under load the per-member cost (queue, wake-up, send) is paid per burst, not per line,
+/// which is what keeps a room's fan-out cheap. Each protocol frames every line on its own, so members see
+/// exactly what they would see line by line, in the same order.
 /// </summary>
 internal sealed class RoomMessageBatch
 {
@@ -20,18 +21,27 @@ internal sealed class RoomMessageBatch
     /// <summary>Bytes pending.</summary>
     public int Length => _length;
 
-    public bool IsEmpty => _length == 0;
+    public bool IsEmpty => Lines == 0;
 
-    /// <summary>Appends "&lt;nick&gt; text\r\n".</summary>
-    public void AppendMessage(ReadOnlySpan<byte> nick, ReadOnlySpan<byte> text)
+    /// <summary>Lines pending.</summary>
+    public int Lines { get; private set; }
+
+    /// <summary>Appends one line of sanitised text (it holds no LF).</summary>
+    public void Append(ReadOnlySpan<byte> text)
     {
-        int size = ChatText.RoomMessageLength(nick, text);
+        int size = text.Length + (_length > 0 ? 1 : 0);
         EnsureRoom(size);
-        ChatText.WriteRoomMessage(_buffer.AsSpan(_length, size), nick, text);
-        _length += size;
+        if (_length > 0)
+        {
+            _buffer![_length++] = (byte)'\n';
+        }
+
+        text.CopyTo(_buffer.AsSpan(_length));
+        _length += text.Length;
+        Lines++;
     }
 
-    /// <summary>The pending lines as one exact-size array, shared by every recipient; the batch is empty afterwards.</summary>
+    /// <summary>The pending lines, LF between them, as one exact-size array; the batch is empty afterwards.</summary>
     public byte[] Take()
     {
         var lines = _buffer.AsSpan(0, _length).ToArray();
@@ -49,6 +59,7 @@ internal sealed class RoomMessageBatch
         }
 
         _length = 0;
+        Lines = 0;
     }
 
     private void EnsureRoom(int size)

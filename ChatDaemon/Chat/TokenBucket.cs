@@ -14,6 +14,16 @@ public struct TokenBucket(TimeProvider time)
     private double _tokens = double.NaN;
     private long _last;
 
+    /// <summary>Tokens left; NaN while the bucket was never used (it starts full).</summary>
+    public readonly double Tokens => _tokens;
+
+    /// <summary>Starts from <paramref name="tokens"/> left now (a session restored from its <see cref="MemberState"/>).</summary>
+    public void Restore(double tokens)
+    {
+        _tokens = double.IsFinite(tokens) && tokens >= 0 ? tokens : double.NaN;
+        _last = time.GetTimestamp();
+    }
+
     /// <summary>Takes a token if there is one; otherwise says how long until there is.</summary>
     public bool TryTake(double ratePerSecond, int burst, out TimeSpan wait)
     {

@@ -16,13 +16,17 @@ public sealed class EchoSession(ClientConnection connection) : ProtocolSession
         PipeReader input = connection.Input;
         while (true)
         {
-            ReadResult result;
-            try
+            // The server ends the pending read when it stops reading (ConnectionServer); the token is looked at
+            // before each read for one that starts after that.
+            if (stopReading.IsCancellationRequested)
             {
-                result = await input.ReadAsync(stopReading).ConfigureAwait(false);
+                return ShutdownReason.ServerStopping;
             }
-            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            if (result.IsCanceled && stopReading.IsCancellationRequested)
             {
+                input.AdvanceTo(result.Buffer.Start);
                 return ShutdownReason.ServerStopping;
             }
 

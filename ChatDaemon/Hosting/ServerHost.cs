@@ -1,5 +1,6 @@
 using System.Reflection;
 using ChatDaemon.Chat;
+using ChatDaemon.Chat.Line;
 using ChatDaemon.Configuration;
 using ChatDaemon.Echo;
 using ChatDaemon.Logging;
@@ -87,7 +88,7 @@ public static class ServerHost
         services.AddSingleton<ChatHub>();
         services.AddSingleton<ChatSettings>();
         services.AddSingleton<ChatLimitLog>();
-        services.AddKeyedSingleton<IConnectionHandler, ChatConnectionHandler>(ListenerProtocol.Chat);
+        services.AddKeyedSingleton<IConnectionHandler, LineConnectionHandler>(ListenerProtocol.Chat);
         services.AddKeyedSingleton<IConnectionHandler, EchoConnectionHandler>(ListenerProtocol.Echo);
     }
 

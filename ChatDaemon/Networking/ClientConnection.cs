@@ -15,7 +15,6 @@ public sealed class ClientConnection
 {
     private readonly ConnectionContext _context;
     private readonly IConnectionSendFeature? _send;
-    private readonly Socket? _socket;
     private int _reason = -1;
     private int _outputCompleted;
 
@@ -24,7 +23,6 @@ public sealed class ClientConnection
         _context = context;
         Protocol = protocol;
         _send = context.Features.Get<IConnectionSendFeature>();
-        _socket = _send is null ? context.Features.Get<IConnectionSocketFeature>()?.Socket : null;
         RemoteAddress = context.RemoteEndPoint switch
         {
             IPEndPoint ip => ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address,
@@ -46,37 +44,12 @@ public sealed class ClientConnection
     public PipeWriter Output => _context.Transport.Output;
 
     /// <summary>
-    /// Sends all of <paramref name="data"/>; false once the output is closed. On a socket transport the
-    /// bytes go straight to the socket: a non-blocking send that completes inline while the kernel's send
-    /// buffer has room, without the copy into <see cref="Output"/> and the transport's hop to its I/O
-    /// queue thread that a flush costs. A caller uses either this or <see cref="Output"/>, never both.
+    /// Sends all of <paramref name="data"/>; false once the output is closed. A transport with a send path of
+    /// its own (<see cref="IConnectionSendFeature"/>: the epoll transport) sends from the caller's thread;
+    /// any other goes through its output pipe, which it owns: nothing writes to its socket past it.
+    /// A caller uses either this or <see cref="Output"/>, never both.
     /// </summary>
-    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data)
-    {
-        if (_send is not null)
-        {
-            return _send.SendAsync(data);
-        }
-
-        if (_socket is null)
-        {
-            return WriteToOutputAsync(data);
-        }
-
-        var send = _socket.SendAsync(data, SocketFlags.None);
-        if (send.IsCompletedSuccessfully)
-        {
-            return new ValueTask<bool>(true);
-        }
-
-        return AwaitSendAsync(send);
-    }
-
-    private static async ValueTask<bool> AwaitSendAsync(ValueTask<int> send)
-    {
-        await send.ConfigureAwait(false);
-        return true;
-    }
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => _send is not null ? _send.SendAsync(data) : WriteToOutputAsync(data);
 
     private async ValueTask<bool> WriteToOutputAsync(ReadOnlyMemory<byte> data)
     {
@@ -109,7 +82,35 @@ public sealed class ClientConnection
     public bool CanSendNow => Socket is { } socket && SocketProbe.CanSend(socket);
 
     // Looked up when asked (rarely: a throttled or backed-up client) rather than held by every connection.
-    private Socket? Socket => _socket ?? _context.Features.Get<IConnectionSocketFeature>()?.Socket;
+    private Socket? Socket => _context.Features.Get<IConnectionSocketFeature>()?.Socket;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> once this connection's event loop has handled its current round of events
+    /// when called on that loop (<see cref="IDeferredWorkFeature"/>); on the thread pool otherwise.
+    /// </summary>
+    public void RunAfterCurrentEvents(IThreadPoolWorkItem work)
+    {
+        if (_context.Features.Get<IDeferredWorkFeature>()?.TryRunAfterCurrentEvents(work) != true)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// Ends the pending read of <see cref="Input"/>, or makes the next one end at once, with a canceled result
+    /// (the server stops reading). Harmless on a connection that closed meanwhile.
+    /// </summary>
+    public void CancelPendingRead()
+    {
+        try
+        {
+            Input.CancelPendingRead();
+        }
+        catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
+        {
+            // Closed meanwhile: nothing left to stop. (This runs inside the server's stop; it must not throw there.)
+        }
+    }
 
     /// <summary>Fires when the transport closed (peer gone or aborted).</summary>
     public CancellationToken Closed => _context.ConnectionClosed;

@@ -89,8 +89,16 @@ public sealed class ConnectionServer : BackgroundService
         var deadline = Task.Delay(timeout, cancellationToken);
         NetworkingLog.DrainStarted(_logger, _connections.Count, timeout);
 
-        // Stage 2: stop reading; each session still handles the lines it already read.
+        // Stage 2: stop reading; each session still handles the lines it already read. The server, which knows
+        // every connection, ends their pending reads; a session looks at the token before each read, which
+        // covers one that was between reads. (One token registration per session instead would keep 80 bytes
+        // alive per idle client: bench/ANALYSIS.md "Idle connections".)
         _stopReading.Cancel();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.CancelPendingRead();
+        }
+
         await Task.WhenAny(_reading.WhenNoneLeft(), deadline).ConfigureAwait(false);
 
         // Stage 3: nobody produces messages any more: tell the clients and deliver what is queued.

@@ -17,7 +17,7 @@ namespace ChatDaemon.Networking.Epoll;
 /// buffer is full does the sender wait for EPOLLOUT. An idle connection is this object, its socket and its
 /// receive buffer's bookkeeping: arrays are taken only while bytes wait to be read.
 /// </summary>
-internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnectionSendFeature, IConnectionSocketFeature, IFeatureCollection, IReceiveBufferOwner
+internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnectionSendFeature, IConnectionSocketFeature, IDeferredWorkFeature, IFeatureCollection, IReceiveBufferOwner
 {
     private static readonly PipeOptions OutputOptions = new(
         readerScheduler: PipeScheduler.ThreadPool,
@@ -622,6 +622,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     {
         yield return new(typeof(IConnectionSendFeature), this);
         yield return new(typeof(IConnectionSocketFeature), this);
+        yield return new(typeof(IDeferredWorkFeature), this);
         if (_otherFeatures is not null)
         {
             foreach (var feature in _otherFeatures)
@@ -634,5 +635,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<KeyValuePair<Type, object>>)this).GetEnumerator();
 
     private object? OwnFeature(Type type)
-        => type == typeof(IConnectionSendFeature) || type == typeof(IConnectionSocketFeature) ? this : null;
+        => type == typeof(IConnectionSendFeature) || type == typeof(IConnectionSocketFeature) || type == typeof(IDeferredWorkFeature) ? this : null;
+
+    bool IDeferredWorkFeature.TryRunAfterCurrentEvents(IThreadPoolWorkItem work) => _loop.TryDefer(work);
 }

@@ -30,8 +30,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     // Work the handlers of this round of events deferred to its end (see DeferredWork); only this loop's thread touches it.
     private readonly List<IThreadPoolWorkItem> _deferred = new();
 
-    [ThreadStatic]
-    private static EpollLoop? t_current;
+    private int _threadId = -1; // the managed id of the loop's thread, once it runs
 
     public EpollLoop(int index, Action<Exception> onFault)
     {
@@ -118,7 +117,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         int size = LibC.epoll_event_size;
         int dataOffset = LibC.epoll_event_data_offset;
         byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * size));
-        t_current = this;
+        Volatile.Write(ref _threadId, Environment.CurrentManagedThreadId);
         try
         {
             while (!_stopping)
@@ -175,19 +174,18 @@ internal sealed unsafe class EpollLoop : IDisposable
     }
 
     /// <summary>
-    /// On an event loop's thread: queues <paramref name="work"/> to run once the loop has handled every
-    /// event of the current round, before it waits again (as a C server writes its replies before going
-    /// back to epoll_wait), and returns true. Elsewhere returns false.
+    /// On this loop's thread: queues <paramref name="work"/> to run once the loop has handled every event of the
+    /// current round, before it waits again (as a C server writes its replies before going back to
+    /// epoll_wait), and returns true. On any other thread returns false.
     /// </summary>
-    public static bool TryDefer(IThreadPoolWorkItem work)
+    public bool TryDefer(IThreadPoolWorkItem work)
     {
-        var loop = t_current;
-        if (loop is null)
+        if (Environment.CurrentManagedThreadId != Volatile.Read(ref _threadId))
         {
             return false;
         }
 
-        loop._deferred.Add(work);
+        _deferred.Add(work);
         return true;
     }
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ChatDaemon.Chat;
+namespace ChatDaemon.Chat.Line;
 
 /// <summary>What <see cref="LineFramer.TryRead"/> found.</summary>
 public enum FrameKind

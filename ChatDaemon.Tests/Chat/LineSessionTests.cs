@@ -1,4 +1,5 @@
 using ChatDaemon.Chat;
+using ChatDaemon.Chat.Line;
 using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,18 +8,36 @@ using Microsoft.Extensions.Options;
 namespace ChatDaemon.Tests.Chat;
 
 /// <summary>Chat sessions driven over in-memory pipes: protocol behaviour without sockets or a host.</summary>
-public sealed class ChatSessionTests
+public sealed class LineSessionTests
 {
     private readonly ChatHub _hub = new();
     private readonly ChatSettings _settings = new(
         new StaticMonitor<ChatOptions>(new ChatOptions { Motd = "hi" }),
         new StaticMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
 
-    private (InMemoryConnection Client, ChatSession Session, Task<ShutdownReason> Run) Start(string id, CancellationToken stop = default)
+    private readonly List<(InMemoryConnection Client, CancellationToken Stop)> _clients = [];
+
+    private LineSessionServices Services => new(_hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+
+    private (InMemoryConnection Client, LineSession Session, Task<ShutdownReason> Run) Start(string id, CancellationToken stop = default, MemberState? restored = null)
     {
         var client = new InMemoryConnection(id);
-        var session = new ChatSession(client.Connection, _hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+        _clients.Add((client, stop));
+        var session = new LineSession(client.Connection, Services, restored);
         return (client, session, session.RunAsync(stop));
+    }
+
+    /// <summary>What ConnectionServer does to stop reading: fire the token, then end the pending read of every connection it serves.</summary>
+    private void StopReading(CancellationTokenSource stop)
+    {
+        stop.Cancel();
+        foreach (var (client, token) in _clients)
+        {
+            if (token == stop.Token)
+            {
+                client.Connection.CancelPendingRead();
+            }
+        }
     }
 
     [Fact]
@@ -110,7 +129,7 @@ public sealed class ChatSessionTests
         await alice.ReadLineAsync();
         await alice.ReadLineAsync();
 
-        stop.Cancel();
+        StopReading(stop);
         Assert.Equal(ShutdownReason.ServerStopping, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         await session.FinishAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("* server shutting down", await alice.ReadLineAsync());
@@ -129,7 +148,7 @@ public sealed class ChatSessionTests
         await bob.ReadLineAsync();
         Assert.Equal("* guest-2 joined lobby", await alice.ReadLineAsync());
 
-        stop.Cancel();
+        StopReading(stop);
         Assert.Equal(ShutdownReason.ServerStopping, await aliceRun.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(ShutdownReason.ServerStopping, await bobRun.WaitAsync(TimeSpan.FromSeconds(10)));
 
@@ -149,6 +168,103 @@ public sealed class ChatSessionTests
         await alice.SendAsync("/quit done\n");
         Assert.Equal(ShutdownReason.ClientQuit, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("* bye", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task A_stopped_session_captures_its_member_state_and_a_session_restored_from_it_carries_on_without_a_greeting()
+    {
+        using var stop = new CancellationTokenSource();
+        var (alice, aliceSession, aliceRun) = Start("a", stop.Token);
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.SendAsync("/nick alice\r\n/join dev\r\none\r\ntwo\r\n");
+        Assert.Equal("* you are now known as alice", await alice.ReadLineAsync());
+        Assert.Equal("* you are now in dev (1 here)", await alice.ReadLineAsync());
+        var (bob, _, bobRun) = Start("b");
+        await bob.ReadLineAsync();
+        await bob.ReadLineAsync();
+        await bob.SendAsync("/join dev\r\n");
+        Assert.Equal("* you are now in dev (2 here)", await bob.ReadLineAsync());
+        Assert.Equal("* guest-2 joined dev", await alice.ReadLineAsync());
+
+        StopReading(stop);
+        Assert.Equal(ShutdownReason.ServerStopping, await aliceRun.WaitAsync(TimeSpan.FromSeconds(10)));
+        var state = MemberStateCodec.Decode(MemberStateCodec.Encode(aliceSession.CaptureState()));
+        Assert.Equal("line", state.Protocol);
+        Assert.Equal("alice", state.Nick);
+        Assert.Equal(["dev"], state.Rooms);
+        Assert.Equal(2, state.LinesSent);
+        await aliceSession.FinishAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        // A new connection adopts alice's state, with output that had not reached her socket.
+        var restoredState = new MemberState
+        {
+            Protocol = state.Protocol,
+            Nick = state.Nick,
+            Rooms = state.Rooms,
+            LinesSent = state.LinesSent,
+            RateTokens = state.RateTokens,
+            UnsentOutput = "* was queued\r\n"u8.ToArray(),
+        };
+        var (again, _, _) = Start("a2", restored: restoredState);
+        Assert.Equal("* was queued", await again.ReadLineAsync());
+        await again.SendAsync("back\r\n");
+        Assert.Equal("<alice> back", await bob.ReadLineAsync());
+        Assert.Equal(3, _hub.FindByNick("alice")!.LinesSent);
+        await bob.SendAsync("/who\r\n");
+        Assert.Equal("* in dev: alice, guest-2", await bob.ReadLineAsync());
+        bob.CloseInput();
+        await bobRun.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_restored_nick_that_someone_took_meanwhile_becomes_a_guest_nick()
+    {
+        var (alice, _, _) = Start("a");
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.SendAsync("/nick alice\r\n");
+        Assert.Equal("* you are now known as alice", await alice.ReadLineAsync());
+
+        var (other, session, _) = Start("b", restored: new MemberState { Protocol = "line", Nick = "alice", Rooms = ["lobby"] });
+        await other.SendAsync("/nick\r\n");
+        Assert.Equal("! usage: /nick NAME", await other.ReadLineAsync());
+        Assert.StartsWith("guest-", session.Nick);
+    }
+
+    [Fact]
+    public void State_of_another_protocol_is_refused_by_a_line_session()
+    {
+        var client = new InMemoryConnection("x");
+        var ex = Assert.Throws<ArgumentException>(() => new LineSession(client.Connection, Services, new MemberState { Protocol = "irc", Nick = "a" }));
+        Assert.Contains("irc", ex.Message);
+    }
+
+    [Fact]
+    public async Task Rooms_with_five_thousand_rooms_lists_the_first_fifty_by_name_and_counts_the_rest()
+    {
+        for (int i = 0; i < 5000; i++)
+        {
+            _hub.Join($"r{i:D5}", new ChatMember(LineRenderer.Instance, new OutboundQueue()));
+        }
+
+        var (alice, _, _) = Start("a");
+        await alice.ReadLineAsync();
+        await alice.ReadLineAsync();
+        await alice.SendAsync("/rooms\r\n");
+        Assert.Equal("* rooms: 5001 (narrow the list with /rooms PREFIX)", await alice.ReadLineAsync());
+        var listed = new List<string>();
+        string line;
+        while (!(line = await alice.ReadLineAsync()).StartsWith("* ... and ", StringComparison.Ordinal))
+        {
+            Assert.True(line.Length <= ListReply.LineBytes, line);
+            listed.AddRange(line[2..].TrimEnd(',').Split(", "));
+        }
+
+        Assert.Equal("* ... and 4951 more", line);
+        Assert.Equal(LineCommands.RoomsShows, listed.Count);
+        Assert.Equal("lobby (1)", listed[0]);
+        Assert.Equal(Enumerable.Range(0, 49).Select(i => $"r{i:D5} (1)"), listed[1..]);
     }
 
     private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>

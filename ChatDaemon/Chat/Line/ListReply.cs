@@ -1,4 +1,4 @@
-namespace ChatDaemon.Chat;
+namespace ChatDaemon.Chat.Line;
 
 /// <summary>
 /// A list reply (/who, /rooms) bounded for a terminal and for the asker's send queue: a short list stays one
@@ -22,11 +22,11 @@ internal static class ListReply
         string one = "* " + single + string.Join(", ", entries);
         if (entries.Count == total && System.Text.Encoding.UTF8.GetByteCount(one) <= LineBytes)
         {
-            lines.Add(ChatText.Line(one));
+            lines.Add(LineText.Line(one));
             return lines;
         }
 
-        lines.Add(ChatText.Notice(heading));
+        lines.Add(LineText.Notice(heading));
         var line = new System.Text.StringBuilder("* ");
         foreach (string entry in entries)
         {
@@ -35,7 +35,7 @@ internal static class ListReply
             if (line.Length > 2 && line.Length + 2 + entry.Length + 1 > LineBytes)
             {
                 line.Append(',');
-                lines.Add(ChatText.Line(line.ToString()));
+                lines.Add(LineText.Line(line.ToString()));
                 line.Clear().Append("* ");
             }
             else if (line.Length > 2)
@@ -48,10 +48,10 @@ internal static class ListReply
 
         if (line.Length > 2)
         {
-            lines.Add(ChatText.Line(line.ToString()));
+            lines.Add(LineText.Line(line.ToString()));
         }
 
-        lines.Add(ChatText.Notice(entries.Count < total ? $"... and {total - entries.Count} more" : "end of list"));
+        lines.Add(LineText.Notice(entries.Count < total ? $"... and {total - entries.Count} more" : "end of list"));
         return lines;
     }
 

@@ -1,0 +1,123 @@
+using System.Text;
+
+namespace ChatDaemon.Chat;
+
+/// <summary>
+/// Something said or done in the chat, in no protocol's wording: an IRC client and a line-protocol client in
+/// one room receive the same message, each rendered by its own protocol. A broadcast renders it once per
+/// protocol, not once per recipient: the bytes of the first render for a protocol are kept and shared.
+/// </summary>
+/// <remarks>
+/// Rendering happens on the thread that delivers the message (the broadcaster), one member after another, so
+/// the small cache needs no lock. A message is not handed to several broadcasters at once.
+/// </remarks>
+public sealed class ChatMessage
+{
+    private IChatRenderer? _firstRenderer;
+    private byte[]? _first;
+    private IChatRenderer? _secondRenderer;
+    private byte[]? _second;
+
+    private ChatMessage(ChatMessageKind kind, string from, string room, ReadOnlyMemory<byte> text, string detail)
+    {
+        Kind = kind;
+        From = from;
+        Room = room;
+        Text = text;
+        Detail = detail;
+    }
+
+    public ChatMessageKind Kind { get; }
+
+    /// <summary>The nick of who said or did it.</summary>
+    public string From { get; }
+
+    /// <summary>The room it happened in; for <see cref="ChatMessageKind.Private"/> the recipient's nick.</summary>
+    public string Room { get; }
+
+    /// <summary>
+    /// Sanitised UTF-8 text, without line ends. For <see cref="ChatMessageKind.Say"/>, one or more lines joined
+    /// by LF (a burst read together is relayed as one message; see <see cref="Lines"/>).
+    /// </summary>
+    public ReadOnlyMemory<byte> Text { get; }
+
+    /// <summary>The reason of a leave, or the new nick of a nick change; empty otherwise.</summary>
+    public string Detail { get; }
+
+    public static ChatMessage Say(string from, string room, ReadOnlyMemory<byte> lines) => new(ChatMessageKind.Say, from, room, lines, "");
+
+    public static ChatMessage Action(string from, string room, string text) => new(ChatMessageKind.Action, from, room, Encoding.UTF8.GetBytes(text), "");
+
+    public static ChatMessage Joined(string nick, string room) => new(ChatMessageKind.Joined, nick, room, default, "");
+
+    public static ChatMessage Left(string nick, string room, string reason) => new(ChatMessageKind.Left, nick, room, default, reason);
+
+    public static ChatMessage NickChanged(string oldNick, string newNick, string room) => new(ChatMessageKind.NickChanged, oldNick, room, default, newNick);
+
+    public static ChatMessage Private(string from, string to, string text) => new(ChatMessageKind.Private, from, to, Encoding.UTF8.GetBytes(text), "");
+
+    /// <summary>The lines of <see cref="Text"/> (one unless a <see cref="ChatMessageKind.Say"/> carries a burst).</summary>
+    public LineEnumerator Lines => new(Text.Span);
+
+    /// <summary>
+    /// The bytes <paramref name="renderer"/> sends for this message: rendered by the first member of that
+    /// protocol it is delivered to and shared by the rest. Two protocols are kept; a third is rendered each time.
+    /// </summary>
+    public byte[] RenderFor(IChatRenderer renderer)
+    {
+        if (ReferenceEquals(renderer, _firstRenderer))
+        {
+            return _first!;
+        }
+
+        if (ReferenceEquals(renderer, _secondRenderer))
+        {
+            return _second!;
+        }
+
+        var bytes = renderer.Render(this);
+        if (_firstRenderer is null)
+        {
+            (_firstRenderer, _first) = (renderer, bytes);
+        }
+        else if (_secondRenderer is null)
+        {
+            (_secondRenderer, _second) = (renderer, bytes);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Walks LF-separated lines without allocating.</summary>
+    public ref struct LineEnumerator(ReadOnlySpan<byte> text)
+    {
+        private ReadOnlySpan<byte> _rest = text;
+        private bool _done = text.IsEmpty;
+
+        public ReadOnlySpan<byte> Current { get; private set; }
+
+        public readonly LineEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_done)
+            {
+                return false;
+            }
+
+            int lf = _rest.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                Current = _rest;
+                _done = true;
+            }
+            else
+            {
+                Current = _rest[..lf];
+                _rest = _rest[(lf + 1)..];
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+namespace ChatDaemon.Chat.Line;
+
+/// <summary>
+/// The line protocol's commands (<see cref="Table"/>). Handlers work on the session's member and the hub;
+/// what they send back is in the line protocol's wording (<see cref="LineText"/>).
+/// </summary>
+internal static class LineCommands
+{
+    /// <summary>The most nicks a /who reply lists.</summary>
+    internal const int WhoShows = 100;
+
+    /// <summary>The most rooms a /rooms reply lists.</summary>
+    internal const int RoomsShows = 50;
+
+    public static IReadOnlyList<LineCommand> All { get; } =
+    [
+        new("nick", "/nick NAME", "change your nick (" + NickName.Rule + ")", Nick),
+        new("join", "/join ROOM", "leave your room and join ROOM (created on demand)", Join),
+        new("who", "/who", "who is in your room", Who, WalksSharedState: true),
+        new("rooms", "/rooms [PREFIX]", "list the rooms (those starting with PREFIX)", Rooms, WalksSharedState: true),
+        new("msg", "/msg NICK text", "private message", Msg),
+        new("me", "/me action", "tell the room what you do", Me),
+        new("quit", "/quit [reason]", "leave", Quit),
+        new("help", "/help", "this text", Help),
+    ];
+
+    /// <summary>The table every line session uses.</summary>
+    public static LineCommandTable Table { get; } = new(All);
+
+    private static bool Help(LineSession session, string argument)
+    {
+        session.SendAll(session.Commands.HelpLines);
+        return true;
+    }
+
+    private static bool Quit(LineSession session, string argument)
+    {
+        session.QuitReason = argument.Length == 0 ? " (quit)" : $" (quit: {argument})";
+        return false;
+    }
+
+    private static bool Me(LineSession session, string argument)
+    {
+        if (argument.Length == 0)
+        {
+            session.Send(LineText.Error("usage: /me action"));
+        }
+        else
+        {
+            session.Say(ChatMessage.Action(session.Member.Nick, session.Room.Name, argument));
+        }
+
+        return true;
+    }
+
+    private static bool Nick(LineSession session, string nick)
+    {
+        if (nick.Length == 0)
+        {
+            session.Send(LineText.Error("usage: /nick NAME"));
+            return true;
+        }
+
+        if (!NickName.IsValid(nick))
+        {
+            session.Send(LineText.Error($"invalid nick: {NickName.Rule}"));
+            return true;
+        }
+
+        var member = session.Member;
+        string old = member.Nick;
+        if (string.Equals(old, nick, StringComparison.Ordinal))
+        {
+            session.Send(LineText.Error($"you are already {nick}"));
+            return true;
+        }
+
+        if (!session.Hub.TryClaimNick(nick, member))
+        {
+            session.Send(LineText.Error($"nick {nick} is taken"));
+            return true;
+        }
+
+        // The rooms are told first: once the client reads its confirmation, every member who was in its rooms
+        // has the notice, and one who joins later does not get it (ChatUsers in the tests relies on this).
+        foreach (var room in member.Rooms)
+        {
+            room.Broadcast(ChatMessage.NickChanged(old, nick, room.Name), member);
+        }
+
+        session.Send(LineText.Notice($"you are now known as {nick}"));
+        ChatLog.NickChanged(session.Log, old, nick);
+        return true;
+    }
+
+    private static bool Join(LineSession session, string name)
+    {
+        if (name.StartsWith('#'))
+        {
+            name = name[1..];
+        }
+
+        if (name.Length == 0)
+        {
+            session.Send(LineText.Error("usage: /join ROOM"));
+            return true;
+        }
+
+        if (!RoomName.IsValid(name))
+        {
+            session.Send(LineText.Error($"invalid room name: {RoomName.Rule}"));
+            return true;
+        }
+
+        var old = session.Room;
+        if (RoomName.Comparer.Equals(old.Name, name))
+        {
+            session.Send(LineText.Error($"you are already in {old.Name}"));
+            return true;
+        }
+
+        // The line protocol keeps a member in one room at a time.
+        var member = session.Member;
+        session.Hub.Leave(old, member);
+        session.Announce(old, ChatMessage.Left(member.Nick, old.Name, ""), old.Members.Length + 1);
+        var room = session.Hub.Join(name, member);
+        session.Send(LineText.Notice($"you are now in {room.Name} ({room.Members.Length} here)"));
+        session.Announce(room, ChatMessage.Joined(member.Nick, room.Name), room.Members.Length);
+        ChatLog.Joined(session.Log, member.Nick, room.Name);
+        return true;
+    }
+
+    private static bool Msg(LineSession session, string argument)
+    {
+        int space = argument.IndexOfAny([' ', '\t']);
+        if (space <= 0 || argument[(space + 1)..].Trim().Length == 0)
+        {
+            session.Send(LineText.Error("usage: /msg NICK text"));
+            return true;
+        }
+
+        string nick = argument[..space];
+        string text = argument[(space + 1)..].TrimStart(' ', '\t');
+        var target = NickName.IsValid(nick) ? session.Hub.FindByNick(nick) : null;
+        if (target is null)
+        {
+            session.Send(LineText.Error($"no such nick: {nick}"));
+            return true;
+        }
+
+        target.Deliver(ChatMessage.Private(session.Member.Nick, target.Nick, text));
+        session.Send(LineText.Line($"-> *{target.Nick}* {text}"));
+        return true;
+    }
+
+    /// <summary>The members of the client's room by nick: the first <see cref="WhoShows"/>, then how many more.</summary>
+    private static bool Who(LineSession session, string argument)
+    {
+        var room = session.Room;
+        var nicks = ListReply.First(room.Members.Select(m => m.Nick), WhoShows, NickName.Comparer, out int total);
+        session.SendAll(ListReply.Render($"in {room.Name}: ", $"in {room.Name}: {total} members", nicks, total));
+        return true;
+    }
+
+    /// <summary>The rooms by name (those starting with the argument if given): the first <see cref="RoomsShows"/>, then how many more.</summary>
+    private static bool Rooms(LineSession session, string prefix)
+    {
+        if (prefix.StartsWith('#'))
+        {
+            prefix = prefix[1..];
+        }
+
+        var rooms = session.Hub.Rooms
+            .Select(r => (r.Name, Members: r.Members.Length))
+            .Where(r => r.Members > 0 && r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+        var order = Comparer<(string Name, int Members)>.Create((a, b) => RoomName.Comparer.Compare(a.Name, b.Name));
+        var first = ListReply.First(rooms, RoomsShows, order, out int total);
+        string heading = prefix.Length == 0
+            ? $"rooms: {total} (narrow the list with /rooms PREFIX)"
+            : $"rooms: {total} starting with {prefix}";
+        session.SendAll(ListReply.Render("rooms: ", heading, first.Select(r => $"{r.Name} ({r.Members})").ToList(), total));
+        return true;
+    }
+}

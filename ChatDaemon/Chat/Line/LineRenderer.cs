@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace ChatDaemon.Chat.Line;
+
+/// <summary>
+/// How the line protocol words a <see cref="ChatMessage"/>: "&lt;nick&gt; text" per line said, "* nick action",
+/// "* nick joined room", "* nick left room (reason)", "* old is now known as new", "*nick* text" in private;
+/// every line ends in CRLF. One instance for the whole server, so a broadcast's render is shared by every
+/// line-protocol member (<see cref="ChatMessage.RenderFor"/>).
+/// </summary>
+public sealed class LineRenderer : IChatRenderer
+{
+    public static LineRenderer Instance { get; } = new();
+
+    private LineRenderer()
+    {
+    }
+
+    public byte[] Render(ChatMessage message) => message.Kind switch
+    {
+        ChatMessageKind.Say => RenderSay(message),
+        ChatMessageKind.Action => Framed("* ", message.From, " ", message.Text.Span),
+        ChatMessageKind.Private => Framed("*", message.From, "* ", message.Text.Span),
+        ChatMessageKind.Joined => LineText.Notice($"{message.From} joined {message.Room}"),
+        ChatMessageKind.Left => LineText.Notice($"{message.From} left {message.Room}{message.Detail}"),
+        ChatMessageKind.NickChanged => LineText.Notice($"{message.From} is now known as {message.Detail}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, "no line-protocol wording"),
+    };
+
+    /// <summary>"&lt;nick&gt; text\r\n" for each line, into one exact-size array.</summary>
+    private static byte[] RenderSay(ChatMessage message)
+    {
+        int nick = Encoding.UTF8.GetByteCount(message.From);
+        int size = 0;
+        foreach (var line in message.Lines)
+        {
+            size += nick + line.Length + 5;
+        }
+
+        var bytes = new byte[size];
+        var rest = bytes.AsSpan();
+        foreach (var line in message.Lines)
+        {
+            rest[0] = (byte)'<';
+            int n = 1 + Encoding.UTF8.GetBytes(message.From, rest[1..]);
+            rest[n++] = (byte)'>';
+            rest[n++] = (byte)' ';
+            line.CopyTo(rest[n..]);
+            n += line.Length;
+            rest[n++] = (byte)'\r';
+            rest[n++] = (byte)'\n';
+            rest = rest[n..];
+        }
+
+        return bytes;
+    }
+
+    /// <summary>before + nick + after + text + CRLF.</summary>
+    private static byte[] Framed(string before, string nick, string after, ReadOnlySpan<byte> text)
+    {
+        int head = Encoding.UTF8.GetByteCount(before) + Encoding.UTF8.GetByteCount(nick) + Encoding.UTF8.GetByteCount(after);
+        var bytes = new byte[head + text.Length + 2];
+        int n = Encoding.UTF8.GetBytes(before, bytes);
+        n += Encoding.UTF8.GetBytes(nick, bytes.AsSpan(n));
+        n += Encoding.UTF8.GetBytes(after, bytes.AsSpan(n));
+        text.CopyTo(bytes.AsSpan(n));
+        bytes[^2] = (byte)'\r';
+        bytes[^1] = (byte)'\n';
+        return bytes;
+    }
+}
