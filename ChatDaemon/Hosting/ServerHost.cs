@@ -61,6 +61,7 @@ public static class ServerHost
         services.AddSingleton(source.Provider);
         services.AddSingleton(TimeProvider.System);
         services.AddServerOptions(builder.Configuration);
+        services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(builder.Configuration, "Chat", static (c, o) => c.Bind(o));
         services.AddSingleton<ConfigurationReloader>();
         services.AddSingleton<IConfigurationReloader>(sp => sp.GetRequiredService<ConfigurationReloader>());
         services.Configure<HostOptions>(o =>
