@@ -116,13 +116,12 @@ public static class ServerHost
         services.AddSingleton<IWatchdogProbe, AcceptLoopProbe>();
         services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();
         services.AddSingleton<ServiceStatusReporter>();
-        services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
-        // After the status reporter: the reload state says "completed" only once READY=1 is sent.
+        services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddSingleton(sp => new ReloadAcknowledgementFile(
             Systemd.RuntimeDirectory.FromEnvironment(),
             Environment.ProcessId,
             sp.GetRequiredService<ILogger<ReloadAcknowledgementFile>>()));
-        services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
+        services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
         services.AddSingleton<ChatDaemon.Control.IControlStatusSource>(sp => sp.GetRequiredService<ServiceStatusReporter>());
     }
 
