@@ -98,13 +98,12 @@ public sealed class ConfigurationReloader(
 
             if (reason is not null)
             {
-                prepared.Reverse();
-                foreach (var done in prepared)
-                {
-                    await done.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                // The refusing one may have prepared part of its work; then the others, last prepared first.
                 await participant.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                for (int i = prepared.Count - 1; i >= 0; i--)
+                {
+                    await prepared[i].RollbackAsync(cancellationToken).ConfigureAwait(false);
+                }
                 return ReloadOutcome.Rejected(reason);
             }
 
