@@ -9,8 +9,10 @@ public sealed class ConfigurationReloaderRehearsalTests : IDisposable
 {
     private readonly string _configFile = Path.Combine(Path.GetTempPath(), $"chatdaemon-rehearsal-{Guid.NewGuid():N}.json");
 
-    private sealed class RecordingObserver : IReloadObserver
+    private sealed class RecordingObserver : IReloadParticipant
     {
+        public ReloadOrder Order => ReloadOrder.ServiceStatus;
+
         public List<string> Calls { get; } = [];
 
         public void OnReloading() => Calls.Add("reloading");
@@ -23,7 +25,7 @@ public sealed class ConfigurationReloaderRehearsalTests : IDisposable
         var inputs = ConfigurationInputs.Defaults with { ConfigFile = _configFile };
         var builder = ServerHost.CreateBuilder(inputs, ConfigurationLoader.Load(inputs));
         var observer = new RecordingObserver();
-        builder.Services.AddSingleton<IReloadObserver>(observer);
+        builder.Services.AddSingleton<IReloadParticipant>(observer);
         return (builder.Build().Services, observer);
     }
 

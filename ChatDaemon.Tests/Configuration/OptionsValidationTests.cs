@@ -1,3 +1,4 @@
+using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,10 @@ public sealed class OptionsValidationTests
     private static IReadOnlyList<string> Validate(params (string Key, string Value)[] values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
-        var services = new ServiceCollection().AddServerOptions(configuration).BuildServiceProvider();
+        // As the composition root does: the chat section comes with the chat's own validator.
+        var services = new ServiceCollection().AddServerOptions(configuration)
+            .AddCheckedOptions<ChatOptions, ChatOptionsValidator>(configuration, "Chat", static (c, o) => c.Bind(o))
+            .BuildServiceProvider();
         return services.GetRequiredService<ConfigurationValidator>().Validate(configuration);
     }
 

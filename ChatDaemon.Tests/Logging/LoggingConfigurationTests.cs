@@ -1,3 +1,4 @@
+using ChatDaemon.Configuration;
 using ChatDaemon.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,16 @@ public sealed class LoggingConfigurationTests : IDisposable
         return provider.GetRequiredService<ILoggerFactory>();
     }
 
+    // A reload as ConfigurationReloader runs it for the logging pipeline's participant: prepare, then commit or roll back.
+    private async Task<string?> ReloadAsync(IConfiguration configuration)
+    {
+        var participant = Assert.Single(_providers[^1].GetServices<IReloadParticipant>());
+        Assert.Equal(ReloadOrder.LogLevels, participant.Order);
+        string? rejection = await participant.PrepareAsync(configuration, CancellationToken.None);
+        await (rejection is null ? participant.CommitAsync(CancellationToken.None) : participant.RollbackAsync(CancellationToken.None));
+        return rejection;
+    }
+
     [Fact]
     public void Debug_is_enabled_when_configured_although_the_framework_default_filter_is_information()
     {
@@ -74,7 +85,7 @@ public sealed class LoggingConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_reload_changes_the_default_level_and_the_category_overrides_without_a_restart()
+    public async Task A_reload_changes_the_default_level_and_the_category_overrides_without_a_restart()
     {
         var configuration = Configuration(
             ("Logging:MinimumLevel:Default", "Information"),
@@ -87,14 +98,14 @@ public sealed class LoggingConfigurationTests : IDisposable
 
         configuration["Logging:MinimumLevel:Default"] = "Debug";
         configuration["Logging:MinimumLevel:Override:ChatDaemon.Networking"] = "Trace";
-        configuration.Reload();
+        Assert.Null(await ReloadAsync(configuration));
 
         Assert.True(chat.IsEnabled(LogLevel.Debug));
         Assert.True(networking.IsEnabled(LogLevel.Trace));
     }
 
     [Fact]
-    public void An_override_removed_by_a_reload_follows_the_default_level()
+    public async Task An_override_removed_by_a_reload_follows_the_default_level()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("logging-config").FullName, "chatdaemon.json");
         try
@@ -111,6 +122,7 @@ public sealed class LoggingConfigurationTests : IDisposable
                 { "Logging": { "Console": { "Enabled": false }, "MinimumLevel": { "Default": "Error" } } }
                 """);
             configuration.Reload();
+            Assert.Null(await ReloadAsync(configuration));
 
             Assert.False(echo.IsEnabled(LogLevel.Warning));
             Assert.True(echo.IsEnabled(LogLevel.Error));
@@ -122,7 +134,7 @@ public sealed class LoggingConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void A_reload_with_an_invalid_level_keeps_the_current_levels()
+    public async Task A_reload_with_an_invalid_level_keeps_the_current_levels()
     {
         var configuration = Configuration(("Logging:MinimumLevel:Default", "Warning"));
         var factory = CreateFactory(configuration);
@@ -130,6 +142,7 @@ public sealed class LoggingConfigurationTests : IDisposable
 
         configuration["Logging:MinimumLevel:Default"] = "Chatty";
         configuration.Reload();
+        Assert.Contains("Chatty", await ReloadAsync(configuration));
 
         Assert.True(chat.IsEnabled(LogLevel.Warning));
         Assert.False(chat.IsEnabled(LogLevel.Information));

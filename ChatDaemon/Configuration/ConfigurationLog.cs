@@ -12,4 +12,7 @@ internal static partial class ConfigurationLog
 
     [LoggerMessage(EventId = 702, EventName = "ReloadRejected", Level = LogLevel.Error, Message = "Configuration reload rejected, the running configuration stays: {Reason}")]
     public static partial void ReloadRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 703, EventName = "ReloadNeedsRestart", Level = LogLevel.Warning, Message = "Configuration reload changes keys read only at startup, it needs a restart: {Keys}")]
+    public static partial void ReloadNeedsRestart(ILogger logger, string keys);
 }

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace ChatDaemon.Configuration;
 
 /// <summary>
-/// Reload: read every source again, validate with the startup rules, prepare the participants,
+/// Reload: read every source again, validate with the startup rules, refuse changes to
+/// <see cref="RestartRequiredKeys"/>, prepare the participants in their <see cref="ReloadOrder"/>,
 /// then swap the snapshot (which updates every <c>IOptionsMonitor</c>) and commit; on any failure
 /// the running configuration stays and the reason is reported.
 /// </summary>
@@ -14,12 +15,12 @@ public sealed class ConfigurationReloader(
     SnapshotConfigurationProvider snapshot,
     ConfigurationValidator validator,
     IEnumerable<IReloadParticipant> participants,
-    IEnumerable<IReloadObserver> observers,
     ILogger<ConfigurationReloader> logger) : IConfigurationReloader
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IReadOnlyList<IReloadParticipant> _participants = participants.ToList();
-    private readonly IReadOnlyList<IReloadObserver> _observers = observers.ToList();
+
+    // Stable sort: participants of one order keep their registration order, but no rule depends on it.
+    private readonly IReadOnlyList<IReloadParticipant> _participants = participants.OrderBy(p => p.Order).ToList();
 
     public async Task<ReloadOutcome> ReloadAsync(CancellationToken cancellationToken)
     {
@@ -27,9 +28,9 @@ public sealed class ConfigurationReloader(
         try
         {
             ConfigurationLog.ReloadStarted(logger);
-            foreach (var observer in _observers)
+            foreach (var participant in _participants)
             {
-                observer.OnReloading();
+                participant.OnReloading();
             }
 
             ReloadOutcome outcome = await ApplyAsync(cancellationToken).ConfigureAwait(false);
@@ -42,9 +43,9 @@ public sealed class ConfigurationReloader(
                 ConfigurationLog.ReloadRejected(logger, outcome.Error!);
             }
 
-            foreach (var observer in _observers)
+            foreach (var participant in _participants)
             {
-                observer.OnReloaded(outcome);
+                participant.OnReloaded(outcome);
             }
 
             return outcome;
@@ -57,16 +58,29 @@ public sealed class ConfigurationReloader(
 
     /// <summary>
     /// Reads and validates every source as a reload does, without applying anything or telling the
-    /// observers: run once after start, so that the first real reload does not pay for compiling that
+    /// participants: run once after start, so that the first real reload does not pay for compiling that
     /// code (measured: about 28 ms of a first reload, against 1-2 ms for the next ones).
     /// </summary>
-    public void Rehearse() => _ = TryReadCandidate(out _, out _, out _);
+    public void Rehearse()
+    {
+        if (TryReadCandidate(out var data, out _, out _))
+        {
+            _ = RestartRequiredKeys.Changed(snapshot.Current, data);
+        }
+    }
 
     private async Task<ReloadOutcome> ApplyAsync(CancellationToken cancellationToken)
     {
         if (!TryReadCandidate(out var data, out var candidate, out string? rejection))
         {
             return ReloadOutcome.Rejected(rejection);
+        }
+
+        var needRestart = RestartRequiredKeys.Changed(snapshot.Current, data);
+        if (needRestart.Count > 0)
+        {
+            ConfigurationLog.ReloadNeedsRestart(logger, string.Join(", ", needRestart));
+            return ReloadOutcome.Rejected(RestartRequiredKeys.Rejection(needRestart), needRestart);
         }
 
         var prepared = new List<IReloadParticipant>();
@@ -84,12 +98,12 @@ public sealed class ConfigurationReloader(
 
             if (reason is not null)
             {
-                foreach (var done in prepared)
-                {
-                    await done.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                // The refusing one may have prepared part of its work; then the others, last prepared first.
                 await participant.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                for (int i = prepared.Count - 1; i >= 0; i--)
+                {
+                    await prepared[i].RollbackAsync(cancellationToken).ConfigureAwait(false);
+                }
                 return ReloadOutcome.Rejected(reason);
             }
 

@@ -43,11 +43,13 @@ public static class OptionsRegistration
         return services;
     }
 
-    /// <summary>The options of the server itself: listeners, chat, limits, shutdown, transport.</summary>
+    /// <summary>
+    /// The options of the server itself: listeners, limits, shutdown, transport. <c>Chat</c> is
+    /// registered by the composition root with the chat's own validator.
+    /// </summary>
     public static IServiceCollection AddServerOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<ListenOptions, ListenOptionsValidator>(configuration, null, static (c, o) => c.Bind(o));
-        services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(configuration, "Chat", static (c, o) => c.Bind(o));
         services.AddCheckedOptions<LimitsOptions, LimitsOptionsValidator>(configuration, "Limits", static (c, o) => c.Bind(o));
         services.AddCheckedOptions<ShutdownOptions, ShutdownOptionsValidator>(configuration, "Shutdown", static (c, o) => c.Bind(o));
         services.AddCheckedOptions<TransportOptions, TransportOptionsValidator>(configuration, "Transport", static (c, o) => c.Bind(o));

@@ -20,6 +20,9 @@ public sealed class SnapshotConfigurationProvider : ConfigurationProvider
         Data = new Dictionary<string, string?>(initial, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The configuration being served now.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Current => Data;
+
     public void Replace(IDictionary<string, string?> snapshot)
     {
         Data = new Dictionary<string, string?>(snapshot, StringComparer.OrdinalIgnoreCase);

@@ -1,6 +1,9 @@
 namespace ChatDaemon.Configuration;
 
-/// <summary>The connection transport (section <c>Transport</c>); read once at start, a change needs a restart.</summary>
+/// <summary>
+/// The connection transport (section <c>Transport</c>). Needs a restart: read once at start, so a reload
+/// changing any key here is rejected (<see cref="RestartRequiredKeys"/>).
+/// </summary>
 public sealed class TransportOptions
 {
     /// <summary><see cref="TransportKind.Epoll"/> (default) or <see cref="TransportKind.Sockets"/> (Kestrel's).</summary>

@@ -13,7 +13,7 @@ namespace ChatDaemon.Hosting;
 /// over the old one (rename(2) is atomic), so a reader sees one whole state or the previous one.
 /// Without $RUNTIME_DIRECTORY (not a systemd service) nothing is written: <c>chatdaemon reload</c> serves.
 /// </summary>
-internal sealed class ReloadAcknowledgementFile : IReloadObserver, IHostedService
+internal sealed class ReloadAcknowledgementFile : IReloadParticipant, IHostedService
 {
     public const string FileName = "reload-state";
 
@@ -49,6 +49,8 @@ internal sealed class ReloadAcknowledgementFile : IReloadObserver, IHostedServic
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // The reloader calls these one reload at a time; the lock only orders them against StartAsync.
+    public ReloadOrder Order => ReloadOrder.AcknowledgementFile;
+
     public void OnReloading()
     {
         lock (_gate)

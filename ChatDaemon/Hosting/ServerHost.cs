@@ -62,6 +62,7 @@ public static class ServerHost
         services.AddSingleton(source.Provider);
         services.AddSingleton(TimeProvider.System);
         services.AddServerOptions(builder.Configuration);
+        services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(builder.Configuration, "Chat", static (c, o) => c.Bind(o));
         services.AddSingleton<ConfigurationReloader>();
         services.AddSingleton<IConfigurationReloader>(sp => sp.GetRequiredService<ConfigurationReloader>());
         services.Configure<HostOptions>(o =>
@@ -116,13 +117,12 @@ public static class ServerHost
         services.AddSingleton<IWatchdogProbe, AcceptLoopProbe>();
         services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();
         services.AddSingleton<ServiceStatusReporter>();
-        services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ServiceStatusReporter>());
-        // After the status reporter: the reload state says "completed" only once READY=1 is sent.
+        services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ServiceStatusReporter>());
         services.AddSingleton(sp => new ReloadAcknowledgementFile(
             Systemd.RuntimeDirectory.FromEnvironment(),
             Environment.ProcessId,
             sp.GetRequiredService<ILogger<ReloadAcknowledgementFile>>()));
-        services.AddSingleton<IReloadObserver>(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
+        services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ReloadAcknowledgementFile>());
         services.AddSingleton<ChatDaemon.Control.IControlStatusSource>(sp => sp.GetRequiredService<ServiceStatusReporter>());
     }
 

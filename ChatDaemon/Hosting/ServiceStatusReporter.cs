@@ -17,7 +17,7 @@ internal sealed class ServiceStatusReporter(
     ISystemdNotifier notifier,
     ChatHub hub,
     ConnectionServer server,
-    TimeProvider time) : BackgroundService, IReloadObserver, IControlStatusSource
+    TimeProvider time) : BackgroundService, IReloadParticipant, IControlStatusSource
 {
     // systemd 252 ignores a notification of 4096 bytes or more (NOTIFY_BUFFER_MAX, "Received notify
     // message exceeded maximum size"), and READY=1 travels with the status after a reload: a reason that
@@ -58,6 +58,8 @@ internal sealed class ServiceStatusReporter(
         var gc = GC.GetGCMemoryInfo();
         return $"memory {Environment.WorkingSet / MiB} MiB resident, {gc.HeapSizeBytes / MiB} MiB managed heap ({gc.TotalCommittedBytes / MiB} MiB committed)";
     }
+
+    public ReloadOrder Order => ReloadOrder.ServiceStatus;
 
     public void OnReloading() => notifier.Notify(ServiceState.Reloading(), ServiceState.Status("reloading configuration"));
 

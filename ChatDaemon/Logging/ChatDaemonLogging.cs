@@ -21,12 +21,12 @@ public static class ChatDaemonLogging
     /// <summary>
     /// Replaces every logging provider with Serilog configured from the <c>Logging</c> section:
     /// journald (native protocol) under systemd, stderr otherwise, syslog when enabled. Levels and
-    /// overrides follow the configuration's reload token. Invalid settings throw
+    /// overrides follow a reload (a <see cref="ChatDaemon.Configuration.IReloadParticipant"/>); sink settings need a restart. Invalid settings throw
     /// <see cref="OptionsValidationException"/> listing every problem; the validator is also
     /// registered (with ValidateOnStart) so the reload path can check the section.
     /// </summary>
     /// <param name="logging">The host's logging builder.</param>
-    /// <param name="configuration">The configuration root (its reload token drives level changes).</param>
+    /// <param name="configuration">The configuration root.</param>
     /// <param name="runningUnderSystemd">True when started by systemd (e.g. INVOCATION_ID is set).</param>
     public static ILoggingBuilder AddChatDaemonLogging(this ILoggingBuilder logging, IConfiguration configuration,
         bool runningUnderSystemd)
@@ -62,7 +62,7 @@ public static class ChatDaemonLogging
 
         var selfLogger = new SerilogLoggerProvider(logger).CreateLogger(Category);
         sinkEvents.Attach(selfLogger);
-        logging.Services.AddSingleton(new LogLevelReloader(configuration, switches, selfLogger));
+        logging.Services.AddSingleton<ChatDaemon.Configuration.IReloadParticipant>(new LogLevelReloader(switches, selfLogger));
         LoggingLog.LoggingConfigured(selfLogger, selection.ToString(), options.MinimumLevel.Default);
         return logging;
     }

@@ -13,15 +13,15 @@ public sealed class ChatDaemonLoggingOptions
     /// <summary>The configuration section these options are read from.</summary>
     public const string SectionName = "Logging";
 
-    /// <summary>Minimum level and per-category overrides; re-read on every configuration reload.</summary>
+    /// <summary>Minimum level and per-category overrides; applied by every configuration reload.</summary>
     public MinimumLevelOptions MinimumLevel { get; set; } = new();
 
-    /// <summary>The stderr sink.</summary>
+    /// <summary>The stderr sink. Needs a restart: a reload changing it is rejected (Configuration.RestartRequiredKeys).</summary>
     public ConsoleSinkOptions Console { get; set; } = new();
 
-    /// <summary>The journald native-protocol sink.</summary>
+    /// <summary>The journald native-protocol sink. Needs a restart: a reload changing it is rejected (Configuration.RestartRequiredKeys).</summary>
     public JournalSinkOptions Journal { get; set; } = new();
 
-    /// <summary>The syslog sink.</summary>
+    /// <summary>The syslog sink. Needs a restart: a reload changing it is rejected (Configuration.RestartRequiredKeys).</summary>
     public SyslogSinkOptions Syslog { get; set; } = new();
 }

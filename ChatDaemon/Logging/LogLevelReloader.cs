@@ -1,45 +1,51 @@
+using ChatDaemon.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace ChatDaemon.Logging;
 
-// Re-reads Logging:MinimumLevel whenever the configuration root fires its reload token
-// (the daemon does so after a validated SIGHUP reload) and moves the level switches, so levels
-// change without a restart. Levels that fail validation leave the current ones in place.
-internal sealed class LogLevelReloader : IDisposable
+// Takes Logging:MinimumLevel from a reload under the one reload contract: Prepare reads and checks
+// the candidate's levels, Commit moves the level switches once the candidate is live. The switches
+// stay Serilog's rather than Microsoft.Extensions.Logging's LoggerFilterOptions: the pipeline's own
+// events and the syslog sink's level are Serilog-side, and the user-visible level names (Verbose,
+// Fatal) are Serilog's.
+internal sealed class LogLevelReloader(LogLevelSwitches switches, ILogger logger) : IReloadParticipant
 {
-    private readonly IConfiguration _configuration;
-    private readonly LogLevelSwitches _switches;
-    private readonly ILogger _logger;
-    private readonly IDisposable _subscription;
+    private MinimumLevelOptions? _prepared;
 
-    public LogLevelReloader(IConfiguration configuration, LogLevelSwitches switches, ILogger logger)
-    {
-        _configuration = configuration;
-        _switches = switches;
-        _logger = logger;
-        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
-    }
+    public ReloadOrder Order => ReloadOrder.LogLevels;
 
-    public void Dispose() => _subscription.Dispose();
-
-    private void Reload()
+    public Task<string?> PrepareAsync(IConfiguration candidate, CancellationToken cancellationToken)
     {
         var levels = new MinimumLevelOptions();
-        _configuration.GetSection(ChatDaemonLoggingOptions.SectionName).GetSection("MinimumLevel").Bind(levels);
+        candidate.GetSection(ChatDaemonLoggingOptions.SectionName).GetSection("MinimumLevel").Bind(levels);
         var failures = ChatDaemonLoggingOptionsValidator.CheckLevels(levels);
         if (failures.Count > 0)
         {
-            LoggingLog.LevelsReloadIgnored(_logger, string.Join("; ", failures));
-            return;
+            // Validation refuses this first; kept so a level never reaches the switches unchecked.
+            return Task.FromResult<string?>(string.Join("; ", failures));
         }
 
-        foreach (var category in _switches.Update(levels))
+        _prepared = levels;
+        return Task.FromResult<string?>(null);
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var levels = _prepared!;
+        _prepared = null;
+        foreach (var category in switches.Update(levels))
         {
-            LoggingLog.OverrideNeedsRestart(_logger, category);
+            LoggingLog.OverrideNeedsRestart(logger, category);
         }
 
-        LoggingLog.LevelsReloaded(_logger, levels.Default, levels.Override.Count);
+        LoggingLog.LevelsReloaded(logger, levels.Default, levels.Override.Count);
+        return Task.CompletedTask;
+    }
+
+    public Task RollbackAsync(CancellationToken cancellationToken)
+    {
+        _prepared = null;
+        return Task.CompletedTask;
     }
 }

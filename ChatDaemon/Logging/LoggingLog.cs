@@ -17,9 +17,8 @@ internal static partial class LoggingLog
         Message = "Log level override for {Category} was added by a reload; it takes effect after a restart")]
     public static partial void OverrideNeedsRestart(ILogger logger, string category);
 
-    [LoggerMessage(EventId = 503, EventName = "LogLevelsReloadIgnored", Level = LogLevel.Warning,
-        Message = "Log levels not reloaded: {Error}")]
-    public static partial void LevelsReloadIgnored(ILogger logger, string error);
+    // EventId 503 (LogLevelsReloadIgnored) is retired, not to be reused: invalid levels reject the
+    // whole reload now (ConfigurationReloader's ReloadRejected, 702).
 
     [LoggerMessage(EventId = 510, EventName = "LogEventsDropped", Level = LogLevel.Warning,
         Message = "{Sink} log sink dropped {DroppedCount} events")]

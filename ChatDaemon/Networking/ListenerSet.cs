@@ -100,6 +100,8 @@ public sealed class ListenerSet(
         await Task.WhenAll(all.Select(l => l.AcceptLoop)).ConfigureAwait(false);
     }
 
+    ReloadOrder IReloadParticipant.Order => ReloadOrder.Listeners;
+
     async Task<string?> IReloadParticipant.PrepareAsync(IConfiguration candidate, CancellationToken cancellationToken)
     {
         if (FromServiceManager)

@@ -1,8 +1,12 @@
-using ChatDaemon.Chat;
+using ChatDaemon.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace ChatDaemon.Configuration;
+namespace ChatDaemon.Chat;
 
+/// <summary>
+/// The rules of the <c>Chat</c> section. It lives with the chat code because its rules are the chat's
+/// (room names), so Configuration never depends on Chat; the composition root registers it.
+/// </summary>
 internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
 {
     // The greeting is sent before the client has said anything; keep it well inside one send queue.
