@@ -1,11 +1,16 @@
 namespace ChatDaemon.Tests.Integration;
 
-public sealed class GracefulStopTests
+/// <summary>Runs on ChatDaemon's epoll transport here and on Kestrel's socket transport in <see cref="GracefulStopTestsOnSocketsTransport"/>.</summary>
+public class GracefulStopTests
 {
+    protected virtual string[] TransportKeys => [];
+
+    private Task<TestServer> StartServerAsync(string? json, params string[] keys) => TestServer.StartAsync(json, [.. TransportKeys, .. keys]);
+
     [Fact]
     public async Task Stopping_delivers_every_accepted_message_then_says_shutting_down_and_closes()
     {
-        var server = await TestServer.StartAsync(null, "--Limits:LinesPerSecond=0");
+        var server = await StartServerAsync(null, "--Limits:LinesPerSecond=0");
         await using (server)
         {
             await using var alice = await (await LineClient.ConnectAsync(server.ChatPort)).WithNickAsync("alice");
@@ -33,7 +38,7 @@ public sealed class GracefulStopTests
     [Fact]
     public async Task A_client_that_reads_nothing_cannot_hold_the_stop_beyond_the_drain_timeout()
     {
-        var server = await TestServer.StartAsync(null, "--Limits:LinesPerSecond=0", "--Limits:SendQueueBytes=0", "--Shutdown:DrainTimeoutSeconds=1");
+        var server = await StartServerAsync(null, "--Limits:LinesPerSecond=0", "--Limits:SendQueueBytes=0", "--Shutdown:DrainTimeoutSeconds=1");
         await using (server)
         {
             await using var alice = await (await LineClient.ConnectAsync(server.ChatPort)).WithNickAsync("alice");
@@ -55,4 +60,9 @@ public sealed class GracefulStopTests
             Assert.Same(stopping, finished);
         }
     }
+}
+
+public sealed class GracefulStopTestsOnSocketsTransport : GracefulStopTests
+{
+    protected override string[] TransportKeys => ["--Transport:Kind=Sockets"];
 }

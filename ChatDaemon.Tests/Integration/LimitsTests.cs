@@ -4,12 +4,17 @@ using System.Net.Sockets;
 
 namespace ChatDaemon.Tests.Integration;
 
-public sealed class LimitsTests
+/// <summary>Runs on ChatDaemon's epoll transport here and on Kestrel's socket transport in <see cref="LimitsTestsOnSocketsTransport"/>.</summary>
+public class LimitsTests
 {
+    protected virtual string[] TransportKeys => [];
+
+    private Task<TestServer> StartServerAsync(string? json, params string[] keys) => TestServer.StartAsync(json, [.. TransportKeys, .. keys]);
+
     [Fact]
     public async Task A_client_that_does_not_read_is_disconnected_while_the_others_keep_chatting()
     {
-        await using var server = await TestServer.StartAsync(null, "--Limits:SendQueueBytes=4194304", "--Limits:LinesPerSecond=0");
+        await using var server = await StartServerAsync(null, "--Limits:SendQueueBytes=4194304", "--Limits:LinesPerSecond=0");
         await using var alice = await (await LineClient.ConnectAsync(server.ChatPort)).WithNickAsync("alice");
         await using var carol = await (await LineClient.ConnectAsync(server.ChatPort)).WithNickAsync("carol");
 
@@ -75,7 +80,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task A_fast_sender_is_throttled_and_loses_no_lines()
     {
-        await using var server = await TestServer.StartAsync(null, "--Limits:LinesPerSecond=50", "--Limits:LineBurst=10");
+        await using var server = await StartServerAsync(null, "--Limits:LinesPerSecond=50", "--Limits:LineBurst=10");
         await using var alice = await (await LineClient.ConnectAsync(server.ChatPort)).WithNickAsync("alice");
         await using var bob = await (await LineClient.ConnectAsync(server.ChatPort)).WithNickAsync("bob");
         await alice.ReadUntilAsync(l => l.EndsWith("is now known as bob"));
@@ -94,7 +99,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Over_the_connection_limit_a_new_chat_client_hears_server_full_and_is_closed()
     {
-        await using var server = await TestServer.StartAsync(null, "--Limits:MaxConnections=2");
+        await using var server = await StartServerAsync(null, "--Limits:MaxConnections=2");
         await using var a = await LineClient.ConnectAsync(server.ChatPort);
         await using var b = await LineClient.ConnectAsync(server.ChatPort);
         await using var c = await LineClient.ConnectAsync(server.ChatPort, readGreeting: false);
@@ -111,7 +116,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Over_the_per_address_limit_a_new_client_is_told_and_closed()
     {
-        await using var server = await TestServer.StartAsync(null, "--Limits:MaxConnectionsPerAddress=2");
+        await using var server = await StartServerAsync(null, "--Limits:MaxConnectionsPerAddress=2");
         await using var a = await LineClient.ConnectAsync(server.ChatPort);
         await using var b = await LineClient.ConnectAsync(server.ChatPort);
         await using var c = await LineClient.ConnectAsync(server.ChatPort, readGreeting: false);
@@ -128,7 +133,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Zero_switches_a_limit_off()
     {
-        await using var server = await TestServer.StartAsync(null, "--Limits:MaxLineBytes=0", "--Limits:MaxConnectionsPerAddress=0");
+        await using var server = await StartServerAsync(null, "--Limits:MaxLineBytes=0", "--Limits:MaxConnectionsPerAddress=0");
         var clients = new List<LineClient>();
         try
         {
@@ -167,4 +172,9 @@ public sealed class LimitsTests
             await Task.Delay(50);
         }
     }
+}
+
+public sealed class LimitsTestsOnSocketsTransport : LimitsTests
+{
+    protected override string[] TransportKeys => ["--Transport:Kind=Sockets"];
 }

@@ -6,11 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatDaemon.Tests.Integration;
 
-public sealed class ReloadTests : IAsyncLifetime
+/// <summary>Runs on ChatDaemon's epoll transport here and on Kestrel's socket transport in <see cref="ReloadTestsOnSocketsTransport"/>.</summary>
+public class ReloadTests : IAsyncLifetime
 {
+    protected virtual string[] TransportKeys => [];
+
+    private Task<TestServer> StartServerAsync(string? json, params string[] keys) => TestServer.StartAsync(json, [.. TransportKeys, .. keys]);
+
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(
+    public async Task InitializeAsync() => _server = await StartServerAsync(
         """{ "Listen": [ "chat=127.0.0.1:0" ], "Chat": { "Motd": "old motd" } }""");
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -91,4 +96,9 @@ public sealed class ReloadTests : IAsyncLifetime
         await using var bob = await LineClient.ConnectAsync(_server.ChatPort, readGreeting: false);
         Assert.Equal("* old motd", await bob.ReadLineAsync());
     }
+}
+
+public sealed class ReloadTestsOnSocketsTransport : ReloadTests
+{
+    protected override string[] TransportKeys => ["--Transport:Kind=Sockets"];
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -88,10 +89,21 @@ public sealed class EpollTransportTests : IAsyncLifetime
         var (server, client) = await ConnectAsync();
         var payload = Pattern(16 * 1024 * 1024);
         var send = server.Features.Get<IConnectionSendFeature>()!.SendAsync(payload).AsTask();
-        await Task.Delay(200);
+
+        // The first bytes reaching the client prove the send is under way; it cannot have finished while the client
+        // has taken at most one receive's worth, unless 16 MiB fit in the kernel's buffers.
+        var received = new byte[payload.Length];
+        int filled = await client.ReceiveAsync(received.AsMemory()).AsTask().WaitAsync(Patience);
+        Assert.True(filled > 0, "the connection ended early");
         Assert.False(send.IsCompleted, "16 MiB fit in the kernel's buffers: the test proves nothing");
 
-        var received = await ReceiveExactlyAsync(client, payload.Length);
+        while (filled < payload.Length)
+        {
+            int n = await client.ReceiveAsync(received.AsMemory(filled)).AsTask().WaitAsync(Patience);
+            Assert.True(n > 0, "the connection ended early");
+            filled += n;
+        }
+
         Assert.True(await send.WaitAsync(Patience));
         Assert.True(payload.AsSpan().SequenceEqual(received));
     }
@@ -99,10 +111,19 @@ public sealed class EpollTransportTests : IAsyncLifetime
     [Fact]
     public async Task A_send_waiting_for_room_returns_false_when_the_connection_is_aborted()
     {
-        var (server, _) = await ConnectAsync();
+        var (server, client) = await ConnectAsync();
         var send = server.Features.Get<IConnectionSendFeature>()!.SendAsync(Pattern(16 * 1024 * 1024)).AsTask();
-        await Task.Delay(100);
-        Assert.False(send.IsCompleted);
+
+        // Bytes waiting in the client's receive queue prove the send is under way; the client never reads, so
+        // 16 MiB cannot all have gone unless the kernel's buffers hold them.
+        var started = Stopwatch.StartNew();
+        while (client.Available == 0)
+        {
+            Assert.True(started.Elapsed < Patience, "the send never reached the client");
+            await Task.Delay(5);
+        }
+
+        Assert.False(send.IsCompleted, "16 MiB fit in the kernel's buffers: the test proves nothing");
 
         server.Abort(new ConnectionAbortedException("test"));
         Assert.False(await send.WaitAsync(Patience));
