@@ -15,7 +15,7 @@ public sealed class ConfigurationReloader(
     ConfigurationValidator validator,
     IEnumerable<IReloadParticipant> participants,
     IEnumerable<IReloadObserver> observers,
-    ILogger<ConfigurationReloader> logger) : IConfigurationReloader
+    ILogger<ConfigurationReloader> logger) : IConfigurationReloader, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IReadOnlyList<IReloadParticipant> _participants = participants.ToList();
@@ -54,6 +54,8 @@ public sealed class ConfigurationReloader(
             _gate.Release();
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>
     /// Reads and validates every source as a reload does, without applying anything or telling the
