@@ -62,14 +62,14 @@ internal sealed class LayerRules(IReadOnlyDictionary<string, string[]> forbidden
             onStack.Add(node);
             foreach (string next in edges.GetValueOrDefault(node) ?? [])
             {
-                if (!index.ContainsKey(next))
+                if (!index.TryGetValue(next, out int nextIndex))
                 {
                     Visit(next);
                     low[node] = Math.Min(low[node], low[next]);
                 }
                 else if (onStack.Contains(next))
                 {
-                    low[node] = Math.Min(low[node], index[next]);
+                    low[node] = Math.Min(low[node], nextIndex);
                 }
             }
 

@@ -81,7 +81,7 @@ internal static class MetadataDependencies
             return $"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}";
         }
 
-        public IEnumerable<TypeDefinitionHandle> TypesUsedBy(TypeDefinitionHandle handle)
+        public List<TypeDefinitionHandle> TypesUsedBy(TypeDefinitionHandle handle)
         {
             var type = reader.GetTypeDefinition(handle);
             var used = new List<TypeDefinitionHandle>();
@@ -116,7 +116,7 @@ internal static class MetadataDependencies
             return used;
         }
 
-        private IEnumerable<TypeDefinitionHandle> FromBody(MethodDefinition method)
+        private List<TypeDefinitionHandle> FromBody(MethodDefinition method)
         {
             if (method.RelativeVirtualAddress == 0)
             {

@@ -19,7 +19,7 @@ public sealed class LineSessionTests
 
     private LineSessionServices Services => new(_hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
 
-    private (InMemoryConnection Client, LineSession Session, Task<ShutdownReason> Run) Start(string id, CancellationToken stop = default, MemberState? restored = null)
+    private (InMemoryConnection Client, LineSession Session, Task<ShutdownReason> Run) Start(string id, MemberState? restored = null, CancellationToken stop = default)
     {
         var client = new InMemoryConnection(id);
         _clients.Add((client, stop));
@@ -125,7 +125,7 @@ public sealed class LineSessionTests
     public async Task On_server_stop_a_session_stops_reading_and_finishes_with_the_notice()
     {
         using var stop = new CancellationTokenSource();
-        var (alice, session, run) = Start("a", stop.Token);
+        var (alice, session, run) = Start("a", stop: stop.Token);
         await alice.ReadLineAsync();
         await alice.ReadLineAsync();
 
@@ -140,10 +140,10 @@ public sealed class LineSessionTests
     public async Task On_server_stop_every_session_waiting_for_input_stops_reading_and_none_reads_what_comes_after()
     {
         using var stop = new CancellationTokenSource();
-        var (alice, _, aliceRun) = Start("a", stop.Token);
+        var (alice, _, aliceRun) = Start("a", stop: stop.Token);
         await alice.ReadLineAsync();
         await alice.ReadLineAsync();
-        var (bob, _, bobRun) = Start("b", stop.Token);
+        var (bob, _, bobRun) = Start("b", stop: stop.Token);
         await bob.ReadLineAsync();
         await bob.ReadLineAsync();
         Assert.Equal("* guest-2 joined lobby", await alice.ReadLineAsync());
@@ -153,7 +153,7 @@ public sealed class LineSessionTests
         Assert.Equal(ShutdownReason.ServerStopping, await bobRun.WaitAsync(TimeSpan.FromSeconds(10)));
 
         // A session that started after the stop does not read either.
-        var (carol, _, carolRun) = Start("c", stop.Token);
+        var (carol, _, carolRun) = Start("c", stop: stop.Token);
         await carol.SendAsync("/nick carol\r\n");
         Assert.Equal(ShutdownReason.ServerStopping, await carolRun.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("guest-3", _hub.FindByNick("guest-3")?.Nick);
@@ -174,7 +174,7 @@ public sealed class LineSessionTests
     public async Task A_stopped_session_captures_its_member_state_and_a_session_restored_from_it_carries_on_without_a_greeting()
     {
         using var stop = new CancellationTokenSource();
-        var (alice, aliceSession, aliceRun) = Start("a", stop.Token);
+        var (alice, aliceSession, aliceRun) = Start("a", stop: stop.Token);
         await alice.ReadLineAsync();
         await alice.ReadLineAsync();
         await alice.SendAsync("/nick alice\r\n/join dev\r\none\r\ntwo\r\n");

@@ -83,7 +83,7 @@ public sealed class OffLoopCommandTests : IAsyncLifetime
     private static async Task<string> ReadLineAsync(StreamReader reader) =>
         (await reader.ReadLineAsync().WaitAsync(Patience)) ?? throw new EndOfStreamException();
 
-    private static Task SendAsync(Socket socket, string line) => socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(line + "\r\n"));
+    private static Task<int> SendAsync(Socket socket, string line) => socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(line + "\r\n"));
 
     [Fact]
     public async Task While_one_client_waits_for_a_command_that_walks_shared_state_the_event_loop_serves_another()

@@ -17,7 +17,7 @@ public sealed class OutboundQueueTests
         var owner = new TestOwner(client.Connection) { Limit = new SendQueueLimit(1000, TimeSpan.Zero) };
         var queue = new OutboundQueue();
         queue.Start(owner);
-        await client.PlugAsync(queue);
+        await StalledClient.PlugAsync(queue);
         Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[600]));
         Assert.Equal(EnqueueResult.Full, queue.TryEnqueue(new byte[500]));
         Assert.Equal(1, owner.SlowCalls);
@@ -38,7 +38,7 @@ public sealed class OutboundQueueTests
         var owner = new TestOwner(client.Connection, time) { Limit = new SendQueueLimit(1000, TimeSpan.FromSeconds(2)) };
         var queue = new OutboundQueue();
         queue.Start(owner);
-        await client.PlugAsync(queue);
+        await StalledClient.PlugAsync(queue);
         Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[600]));
         Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(new byte[500])); // over the limit: the grace begins
         time.Advance(TimeSpan.FromSeconds(1.5));
@@ -58,7 +58,7 @@ public sealed class OutboundQueueTests
         var owner = new TestOwner(client.Connection, time) { Limit = new SendQueueLimit(1000, TimeSpan.FromSeconds(2)) };
         var queue = new OutboundQueue();
         queue.Start(owner);
-        await client.PlugAsync(queue);
+        await StalledClient.PlugAsync(queue);
 
         // A burst of 100 times the limit waits for this client.
         for (int i = 0; i < 100; i++)
@@ -338,7 +338,7 @@ public sealed class OutboundQueueTests
         public ClientConnection Connection { get; }
 
         /// <summary>Sends one byte, which the client does not read: the queue's drain now waits on it.</summary>
-        public async Task PlugAsync(OutboundQueue queue)
+        public static async Task PlugAsync(OutboundQueue queue)
         {
             Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([0xFF]));
             await WaitForAsync(() => queue.QueuedBytes == 0);

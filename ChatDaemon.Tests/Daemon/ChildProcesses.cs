@@ -55,7 +55,7 @@ public sealed class ChildProcesses : IDisposable
     }
 
     /// <summary>Runs a command to completion (bounded) and returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null)
     {
         using var process = Process.Start(ChildProcess.RedirectedStartInfo(file, args))!;
         try
@@ -72,7 +72,7 @@ public sealed class ChildProcesses : IDisposable
         }
     }
 
-    public Task<(int ExitCode, string Output, string Error)> RunChatdaemonAsync(params string[] args) => RunAsync(Chatdaemon, args);
+    public static Task<(int ExitCode, string Output, string Error)> RunChatdaemonAsync(params string[] args) => RunAsync(Chatdaemon, args);
 
     /// <summary>
     /// A shell process that behaves like a daemon holding the PID file: it locks it exclusively

@@ -31,7 +31,7 @@ public sealed class ClassicDaemonTests : IDisposable
     /// <summary>Starts the daemon and registers its pid for cleanup.</summary>
     private async Task<(int ExitCode, string Error, int Pid)> StartDaemonAsync(params string[] args)
     {
-        var (code, _, error) = await _children.RunChatdaemonAsync(args.Length > 0 ? args : DaemonArguments());
+        var (code, _, error) = await ChildProcesses.RunChatdaemonAsync(args.Length > 0 ? args : DaemonArguments());
         var pid = int.TryParse(ChildProcesses.ReadWithoutLocking(PidFile)?.Trim(), out var p) ? p : 0;
         if (code == 0 && pid > 0)
             _children.Track(pid);
@@ -39,7 +39,7 @@ public sealed class ClassicDaemonTests : IDisposable
     }
 
     private Task<(int ExitCode, string Output, string Error)> VerbAsync(string verb, params string[] extra) =>
-        _children.RunChatdaemonAsync([verb, "--pid-file", PidFile, .. extra]);
+        ChildProcesses.RunChatdaemonAsync([verb, "--pid-file", PidFile, .. extra]);
 
     private static async Task<List<string>> GreetingAsync(int port)
     {
@@ -69,7 +69,7 @@ public sealed class ClassicDaemonTests : IDisposable
         // A descriptor the invoking shell leaks must not reach the daemon.
         var leak = Path.Combine(_children.Directory, "leaked");
         await File.WriteAllTextAsync(leak, "");
-        var shell = await _children.RunAsync("/bin/sh",
+        var shell = await ChildProcesses.RunAsync("/bin/sh",
             ["-c", "exec 7<\"$1\"; shift; exec \"$@\"", "sh", leak, ChildProcesses.Chatdaemon, .. DaemonArguments()]);
         Assert.True(shell.ExitCode == 0, shell.Error);
         var pid = int.Parse(ChildProcesses.ReadWithoutLocking(PidFile)!.Trim());
@@ -101,7 +101,7 @@ public sealed class ClassicDaemonTests : IDisposable
         var muxer = Environment.ProcessPath!; // the test host runs under the same dotnet
         Assert.Equal("dotnet", Path.GetFileNameWithoutExtension(muxer));
 
-        var (code, _, error) = await _children.RunAsync(muxer, [dll, .. DaemonArguments()]);
+        var (code, _, error) = await ChildProcesses.RunAsync(muxer, [dll, .. DaemonArguments()]);
 
         Assert.True(code == 0, error);
         var pid = int.Parse(ChildProcesses.ReadWithoutLocking(PidFile)!.Trim());
@@ -140,7 +140,7 @@ public sealed class ClassicDaemonTests : IDisposable
         var first = await StartDaemonAsync();
         Assert.Equal(0, first.ExitCode);
 
-        var (code, _, error) = await _children.RunChatdaemonAsync(DaemonArguments(ChildProcesses.FreePort()));
+        var (code, _, error) = await ChildProcesses.RunChatdaemonAsync(DaemonArguments(ChildProcesses.FreePort()));
 
         Assert.Equal(1, code);
         Assert.Equal($"chatdaemon: already running (pid {first.Pid})", error.Trim());
@@ -209,7 +209,7 @@ public sealed class ClassicDaemonTests : IDisposable
     public async Task Restart_keeps_the_arguments_and_the_starting_directory()
     {
         // Started from the test directory with a relative --config: the daemon itself runs in "/".
-        var (code, _, error) = await _children.RunAsync("/bin/sh",
+        var (code, _, error) = await ChildProcesses.RunAsync("/bin/sh",
             ["-c", "cd \"$1\"; shift; exec \"$@\"", "sh", _children.Directory, ChildProcesses.Chatdaemon,
              "--daemon", "--pid-file", PidFile, "--config", "chatdaemon.json", "--listen", $"chat=127.0.0.1:{_port}"]);
         Assert.True(code == 0, error);
@@ -217,7 +217,7 @@ public sealed class ClassicDaemonTests : IDisposable
         _children.Track(before);
         var arguments = DaemonControl.ReadCommandLine(before);
 
-        var restart = await _children.RunAsync(ChildProcesses.Chatdaemon, ["restart", "--pid-file", PidFile]);
+        var restart = await ChildProcesses.RunAsync(ChildProcesses.Chatdaemon, ["restart", "--pid-file", PidFile]);
 
         Assert.True(restart.ExitCode == 0, restart.Error);
         var after = int.Parse(ChildProcesses.ReadWithoutLocking(PidFile)!.Trim());

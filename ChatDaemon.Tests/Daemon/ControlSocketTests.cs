@@ -109,7 +109,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
     {
         await StartServiceAsync();
 
-        Assert.Equal("600", (await _children.RunAsync("/usr/bin/stat", ["-c", "%a", SocketPath])).Output.Trim());
+        Assert.Equal("600", (await ChildProcesses.RunAsync("/usr/bin/stat", ["-c", "%a", SocketPath])).Output.Trim());
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
         using (var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
             dead.Bind(new UnixDomainSocketEndPoint(bound));
-            Assert.Equal(0, (await _children.RunAsync("/bin/ln", [bound, SocketPath])).ExitCode);
+            Assert.Equal(0, (await ChildProcesses.RunAsync("/bin/ln", [bound, SocketPath])).ExitCode);
         }
 
         Assert.True(File.Exists(SocketPath));

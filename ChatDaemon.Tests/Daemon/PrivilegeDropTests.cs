@@ -22,7 +22,7 @@ public sealed class PrivilegeDropTests : IDisposable
         var daemonGroup = PrivilegeDrop.ResolveGroup("daemon");
         var nobody = PrivilegeDrop.ResolveUser("nobody");
 
-        var (code, _, error) = await _children.RunChatdaemonAsync(
+        var (code, _, error) = await ChildProcesses.RunChatdaemonAsync(
             "--daemon", "--pid-file", _children.PidFile, "--listen", $"chat=127.0.0.1:{_port}", "--user", "nobody", "--group", "daemon");
 
         Assert.True(code == 0, error);
@@ -38,7 +38,7 @@ public sealed class PrivilegeDropTests : IDisposable
     {
         var config = Path.Combine(_children.Directory, "chatdaemon.json");
         await File.WriteAllTextAsync(config, "{}");
-        var (code, _, error) = await _children.RunAsync("/usr/bin/setpriv",
+        var (code, _, error) = await ChildProcesses.RunAsync("/usr/bin/setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", ChildProcesses.Chatdaemon,
              "--listen", $"chat=127.0.0.1:{_port}", "--user", "daemon", "--config", config]);
 

@@ -25,7 +25,7 @@ public sealed class SysVInitScriptTests : IDisposable
 
     private async Task<(int ExitCode, string Output, string Error)> InitAsync(string action)
     {
-        var result = await _children.RunAsync("/usr/bin/env",
+        var result = await ChildProcesses.RunAsync("/usr/bin/env",
             [$"DAEMON={ChildProcesses.Chatdaemon}", $"PIDFILE={_children.PidFile}", $"DAEMON_ARGS=--listen chat=127.0.0.1:{_port}",
              "/bin/sh", Script, action]);
         if (int.TryParse(ChildProcesses.ReadWithoutLocking(_children.PidFile)?.Trim(), out var pid))

@@ -9,7 +9,7 @@ public sealed class ReloadAcknowledgementFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("chatdaemon-reload-state-").FullName;
 
-    private ReloadAcknowledgementFile Create(string? directory) =>
+    private static ReloadAcknowledgementFile Create(string? directory) =>
         new(directory, 1234, NullLogger<ReloadAcknowledgementFile>.Instance);
 
     private string Read() => File.ReadAllText(Path.Combine(_directory, ReloadAcknowledgementFile.FileName));

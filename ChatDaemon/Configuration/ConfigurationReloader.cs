@@ -15,7 +15,7 @@ public sealed class ConfigurationReloader(
     SnapshotConfigurationProvider snapshot,
     ConfigurationValidator validator,
     IEnumerable<IReloadParticipant> participants,
-    ILogger<ConfigurationReloader> logger) : IConfigurationReloader
+    ILogger<ConfigurationReloader> logger) : IConfigurationReloader, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -55,6 +55,8 @@ public sealed class ConfigurationReloader(
             _gate.Release();
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>
     /// Reads and validates every source as a reload does, without applying anything or telling the

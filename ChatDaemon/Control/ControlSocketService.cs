@@ -89,7 +89,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         _boundFile = FileIdentity.OfPath(path);
         ListeningPath = path;
         ControlLog.ControlSocketListening(_logger, path);
-        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener));
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

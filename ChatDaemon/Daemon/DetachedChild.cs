@@ -22,7 +22,7 @@ internal static class DetachedChild
             throw new StartupException($"setsid failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
         if (LibC.chdir("/") != 0)
             throw new StartupException($"chdir(\"/\") failed: {Marshal.GetPInvokeErrorMessage(LibC.errno)}", ExitCodes.OsError);
-        LibC.umask(umask);
+        _ = LibC.umask(umask);
         PointAtDevNull(0);
     }
 

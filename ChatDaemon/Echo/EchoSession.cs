@@ -23,7 +23,7 @@ public sealed class EchoSession(ClientConnection connection) : ProtocolSession
                 return ShutdownReason.ServerStopping;
             }
 
-            var result = await input.ReadAsync().ConfigureAwait(false);
+            var result = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
             if (result.IsCanceled && stopReading.IsCancellationRequested)
             {
                 input.AdvanceTo(result.Buffer.Start);

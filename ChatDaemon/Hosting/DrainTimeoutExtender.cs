@@ -9,7 +9,7 @@ namespace ChatDaemon.Hosting;
 /// (EXTEND_TIMEOUT_USEC=, systemd 236+), so a long but healthy drain is not killed by TimeoutStopSec=;
 /// a drain that stalls gets no extension and systemd's timeout applies.
 /// </summary>
-internal sealed class DrainTimeoutExtender(ISystemdNotifier notifier, ConnectionServer server, IHostApplicationLifetime lifetime, TimeProvider time) : IHostedService
+internal sealed class DrainTimeoutExtender(ISystemdNotifier notifier, ConnectionServer server, IHostApplicationLifetime lifetime, TimeProvider time) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopped = new();
 
@@ -28,6 +28,8 @@ internal sealed class DrainTimeoutExtender(ISystemdNotifier notifier, Connection
         _stopped.Cancel();
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _stopped.Dispose();
 
     private async Task WatchDrainAsync()
     {

@@ -96,6 +96,7 @@ public static class ServerHost
     // Kept out of line so Kestrel's transport assembly is loaded only when it is chosen (a cold start loads
     // nothing it does not use).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Called once at start-up; returning the interface keeps Kestrel's transport type out of the callers, as NoInlining intends.")]
     private static IConnectionListenerFactory CreateKestrelSocketTransport(ILoggerFactory loggerFactory) =>
         new SocketTransportFactory(
             Options.Create(new SocketTransportOptions

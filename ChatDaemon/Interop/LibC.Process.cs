@@ -42,25 +42,25 @@ public static unsafe partial class LibC
     public static partial int getsid(int pid);
 
     [LibraryImport(libc)]
-    public static partial uint umask(uint mask);
+    internal static partial uint umask(uint mask);
 
     [LibraryImport(libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int chdir(string path);
 
     [LibraryImport(libc)]
-    public static partial int getpid();
+    internal static partial int getpid();
 
     [LibraryImport(libc)]
-    public static partial uint getuid();
+    internal static partial uint getuid();
 
     [LibraryImport(libc)]
-    public static partial uint geteuid();
+    internal static partial uint geteuid();
 
     [LibraryImport(libc)]
-    public static partial uint getgid();
+    internal static partial uint getgid();
 
     [LibraryImport(libc)]
-    public static partial uint getegid();
+    internal static partial uint getegid();
 
     [LibraryImport(libc, SetLastError = true)]
     public static partial int setuid(uint uid);

@@ -10,6 +10,7 @@ internal sealed class ReusableStringWriter : StringWriter
     private const int MaxRetainedCapacity = 16 * 1024;
 
     [ThreadStatic]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "t_: the runtime's prefix for a thread-static.")]
     private static ReusableStringWriter? t_cached;
 
     private ReusableStringWriter() : base(new StringBuilder(256), CultureInfo.InvariantCulture)

@@ -7,6 +7,7 @@ namespace ChatDaemon.Systemd;
 /// </summary>
 public static class SystemdEnvironment
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "s_: IsSystemdService is the method that computes it.")]
     private static readonly Lazy<bool> s_isSystemdService = new(() => IsSystemdService(ProcessEnvironment.Instance));
 
     /// <summary>

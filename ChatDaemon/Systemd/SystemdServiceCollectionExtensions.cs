@@ -43,7 +43,7 @@ public static class SystemdServiceCollectionExtensions
         services.TryAddSingleton<ISystemdSocketActivation, SystemdSocketActivation>();
         services.TryAddSingleton(provider => SystemdWatchdogSettings.Read(
             provider.GetRequiredService<IProcessEnvironment>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SystemdWatchdog))));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<SystemdWatchdog>()));
         services.AddHostedService<SystemdWatchdog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWatchdogProbe, ThreadPoolWatchdogProbe>());
         return services;

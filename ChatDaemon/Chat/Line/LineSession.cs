@@ -171,7 +171,7 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
                     break;
                 }
 
-                var result = await input.ReadAsync().ConfigureAwait(false);
+                var result = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 if (result.IsCanceled && stopReading.IsCancellationRequested)
                 {
                     input.AdvanceTo(result.Buffer.Start, result.Buffer.End);

@@ -24,6 +24,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         writerScheduler: PipeScheduler.Inline,
         useSynchronizationContext: false);
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006", Justification = "s_: the runtime's prefix for a mutable static.")]
     private static long s_lastNumber;
 
     private readonly Socket _socket;
@@ -588,6 +589,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
         ShutdownSocket();
         _socket.Dispose();
         _closed?.Cancel();
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private void ShutdownSocket()
@@ -634,7 +636,7 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<KeyValuePair<Type, object>>)this).GetEnumerator();
 
-    private object? OwnFeature(Type type)
+    private EpollConnection? OwnFeature(Type type)
         => type == typeof(IConnectionSendFeature) || type == typeof(IConnectionSocketFeature) || type == typeof(IDeferredWorkFeature) ? this : null;
 
     bool IDeferredWorkFeature.TryRunAfterCurrentEvents(IThreadPoolWorkItem work) => _loop.TryDefer(work);

@@ -7,10 +7,11 @@
 //
 // Arrays are split by length so that I/O buffers (4096) stand out. The process is suspended while it runs
 // (a few seconds for a million objects).
+using System.Globalization;
 using Microsoft.Diagnostics.Runtime;
 
-int pid = int.Parse(args[0]);
-int top = args.Length > 1 ? int.Parse(args[1]) : 400;
+int pid = int.Parse(args[0], CultureInfo.InvariantCulture);
+int top = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 400;
 using var target = DataTarget.AttachToProcess(pid, suspend: true);
 var runtime = target.ClrVersions[0].CreateRuntime();
 var heap = runtime.Heap;
