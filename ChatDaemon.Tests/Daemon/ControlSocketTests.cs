@@ -82,8 +82,13 @@ public sealed class ControlSocketTests : IAsyncLifetime
         _reloader.Pending = gate.Task;
 
         var reply = ControlSocketClient.SendAsync(SocketPath, "reload", TimeSpan.FromSeconds(10));
-        await Task.Delay(300);
-        Assert.False(reply.IsCompleted);
+        await _reloader.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // A status asked after the reload began is answered while the reload is held: the service is answering,
+        // and the reload's answer, which was due first if it did not wait, has still not come.
+        var status = await ControlSocketClient.SendAsync(SocketPath, "status", TimeSpan.FromSeconds(10));
+        Assert.True(status.Ok, status.Text);
+        Assert.False(reply.IsCompleted, "the reload was answered before it finished");
         gate.SetResult(ReloadOutcome.Success);
 
         Assert.True((await reply).Ok);
@@ -215,6 +220,9 @@ public sealed class ControlSocketTests : IAsyncLifetime
 
         public Task<ReloadOutcome>? Pending { get; set; }
 
+        /// <summary>Completes when a reload begins.</summary>
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public TimeSpan Delay { get; set; }
 
         public int Calls => Volatile.Read(ref _calls);
@@ -224,6 +232,7 @@ public sealed class ControlSocketTests : IAsyncLifetime
         public async Task<ReloadOutcome> ReloadAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
+            Started.TrySetResult();
             var running = Interlocked.Increment(ref _running);
             int seen;
             while ((seen = Volatile.Read(ref _maxConcurrent)) < running && Interlocked.CompareExchange(ref _maxConcurrent, running, seen) != seen)
