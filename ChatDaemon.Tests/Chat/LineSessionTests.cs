@@ -2,6 +2,7 @@ using ChatDaemon.Chat;
 using ChatDaemon.Chat.Line;
 using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
+using ChatDaemon.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +13,8 @@ public sealed class LineSessionTests
 {
     private readonly ChatHub _hub = new();
     private readonly ChatSettings _settings = new(
-        new StaticMonitor<ChatOptions>(new ChatOptions { Motd = "hi" }),
-        new StaticMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
+        new StaticOptionsMonitor<ChatOptions>(new ChatOptions { Motd = "hi" }),
+        new StaticOptionsMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
 
     private readonly List<(InMemoryConnection Client, CancellationToken Stop)> _clients = [];
 
@@ -265,14 +266,5 @@ public sealed class LineSessionTests
         Assert.Equal(LineCommands.RoomsShows, listed.Count);
         Assert.Equal("lobby (1)", listed[0]);
         Assert.Equal(Enumerable.Range(0, 49).Select(i => $"r{i:D5} (1)"), listed[1..]);
-    }
-
-    private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 }

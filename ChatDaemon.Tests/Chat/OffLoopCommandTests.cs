@@ -4,6 +4,7 @@ using ChatDaemon.Chat;
 using ChatDaemon.Chat.Line;
 using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
+using ChatDaemon.Tests.TestSupport;
 using ChatDaemon.Networking.Epoll;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -89,8 +90,8 @@ public sealed class OffLoopCommandTests : IAsyncLifetime
     public async Task While_one_client_waits_for_a_command_that_walks_shared_state_the_event_loop_serves_another()
     {
         var settings = new ChatSettings(
-            new StaticMonitor<ChatOptions>(new ChatOptions { Motd = "" }),
-            new StaticMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
+            new StaticOptionsMonitor<ChatOptions>(new ChatOptions { Motd = "" }),
+            new StaticOptionsMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
         var services = new LineSessionServices(_hub, settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System, Commands());
         var (alice, aliceSocket) = await ConnectAsync(services);
         Assert.StartsWith("* you are guest-1", await ReadLineAsync(alice));
@@ -119,14 +120,5 @@ public sealed class OffLoopCommandTests : IAsyncLifetime
         _release.SetResult();
         Assert.Equal("* unblocked", await ReadLineAsync(alice));
         Assert.Equal("<guest-1> after", await ReadLineAsync(bob));
-    }
-
-    private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 }

@@ -95,11 +95,17 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
     /// </summary>
     internal void Announce(ChatRoom room, ChatMessage message, int size)
     {
-        int upTo = _shared.Settings.Chat.AnnounceMembershipUpTo;
-        if (upTo == 0 || size <= upTo)
+        if (AnnouncesAt(size))
         {
             room.Broadcast(message, Member);
         }
+    }
+
+    /// <summary>Whether a join or leave is announced in a room of <paramref name="size"/> (counted with the one who comes or goes).</summary>
+    private bool AnnouncesAt(int size)
+    {
+        int upTo = _shared.Settings.Chat.AnnounceMembershipUpTo;
+        return upTo == 0 || size <= upTo;
     }
 
     /// <summary>
@@ -572,14 +578,7 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
         _batch?.Release();
         Hub.Depart(Member, leaveNotice is null
             ? null
-            : room => AnnouncesIn(room) ? ChatMessage.Left(Nick, room.Name, leaveNotice) : null);
+            : room => AnnouncesAt(room.Members.Length + 1) ? ChatMessage.Left(Nick, room.Name, leaveNotice) : null);
         ChatLog.Left(Log, Nick, _connection.Reason?.ToString() ?? leaveNotice ?? "server stopping");
-    }
-
-    /// <summary>Whether a leave is announced in <paramref name="room"/> (counted with the one who goes).</summary>
-    private bool AnnouncesIn(ChatRoom room)
-    {
-        int upTo = _shared.Settings.Chat.AnnounceMembershipUpTo;
-        return upTo == 0 || room.Members.Length + 1 <= upTo;
     }
 }
