@@ -18,13 +18,16 @@ public sealed class LineSessionTests
 
     private readonly List<(InMemoryConnection Client, CancellationToken Stop)> _clients = [];
 
-    private LineSessionServices Services => new(_hub, _settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+    private LineSessionServices Services => ServicesWith(_settings);
 
-    private (InMemoryConnection Client, LineSession Session, Task<ShutdownReason> Run) Start(string id, MemberState? restored = null, CancellationToken stop = default)
+    private LineSessionServices ServicesWith(ChatSettings settings) => new(_hub, settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System);
+
+    private (InMemoryConnection Client, LineSession Session, Task<ShutdownReason> Run) Start(string id, MemberState? restored = null, LimitsOptions? limits = null, CancellationToken stop = default)
     {
         var client = new InMemoryConnection(id);
         _clients.Add((client, stop));
-        var session = new LineSession(client.Connection, Services, restored);
+        var services = limits is null ? Services : ServicesWith(new ChatSettings(new StaticOptionsMonitor<ChatOptions>(new ChatOptions()), new StaticOptionsMonitor<LimitsOptions>(limits)));
+        var session = new LineSession(client.Connection, services, restored);
         return (client, session, session.RunAsync(stop));
     }
 
@@ -217,6 +220,101 @@ public sealed class LineSessionTests
         bob.CloseInput();
         await bobRun.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>Bob, in room dev, and alice, who joined it and whose session runs until <paramref name="stop"/>.</summary>
+    private async Task<(InMemoryConnection Alice, LineSession Session, Task<ShutdownReason> Run, InMemoryConnection Bob)> AliceAndBobInDevAsync(CancellationToken stop, LimitsOptions? aliceLimits = null)
+    {
+        var (bob, _, _) = Start("b");
+        await bob.ReadLineAsync();
+        await bob.ReadLineAsync();
+        await bob.SendAsync("/nick bob\r\n/join dev\r\n");
+        Assert.Equal("* you are now known as bob", await bob.ReadLineAsync());
+        Assert.Equal("* you are now in dev (1 here)", await bob.ReadLineAsync());
+        var (alice, session, run) = Start("a", stop: stop, limits: aliceLimits);
+        while (!(await alice.ReadLineAsync()).StartsWith("* you are guest-", StringComparison.Ordinal))
+        {
+        }
+
+        await alice.SendAsync("/nick alice\r\n/join dev\r\n");
+        Assert.Equal("* you are now known as alice", await alice.ReadLineAsync());
+        Assert.Equal("* you are now in dev (2 here)", await alice.ReadLineAsync());
+        Assert.Equal("* alice joined dev", await bob.ReadLineAsync());
+        return (alice, session, run, bob);
+    }
+
+    private static MemberState HandOver(LineSession session) => MemberStateCodec.Decode(MemberStateCodec.Encode(session.CaptureState()));
+
+    [Fact]
+    public async Task A_partial_line_read_before_the_handover_is_completed_by_the_bytes_the_client_sends_after_it()
+    {
+        using var stop = new CancellationTokenSource();
+        var (alice, session, run, bob) = await AliceAndBobInDevAsync(stop.Token);
+
+        // One write: once the first line is answered, the session has read the partial one too.
+        await alice.SendAsync("first\r\nhalf a li");
+        Assert.Equal("<alice> first", await bob.ReadLineAsync());
+        StopReading(stop);
+        Assert.Equal(ShutdownReason.ServerStopping, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        var state = HandOver(session);
+        Assert.Equal("half a li"u8.ToArray(), state.PendingInput);
+        Assert.False(state.SkippingLongLine);
+        Depart(session);
+
+        var (again, _, _) = Start("a2", restored: state);
+        await again.SendAsync("ne\r\nsecond\r\n");
+        Assert.Equal("<alice> half a line", await bob.ReadLineAsync());
+        Assert.Equal("<alice> second", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Lines_held_back_by_the_line_rate_at_the_handover_are_said_by_the_restored_session_in_order()
+    {
+        using var stop = new CancellationTokenSource();
+        var slow = new LimitsOptions { LinesPerSecond = 0.01, LineBurst = 4 };
+        var (alice, session, run, bob) = await AliceAndBobInDevAsync(stop.Token, slow);
+
+        // The two commands took two tokens: two of these lines are said, the other three wait for the rate.
+        await alice.SendAsync("one\r\ntwo\r\nthree\r\nfour\r\nfive\r\n");
+        Assert.Equal("<alice> one", await bob.ReadLineAsync());
+        Assert.Equal("<alice> two", await bob.ReadLineAsync());
+        StopReading(stop);
+        Assert.Equal(ShutdownReason.ServerStopping, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        var state = HandOver(session);
+        Assert.Equal("three\r\nfour\r\nfive\r\n"u8.ToArray(), state.PendingInput);
+        Assert.True(state.RateTokens < 1, $"tokens left: {state.RateTokens}");
+        Depart(session);
+
+        // This process has no line rate: the held lines go out at once, before anything sent later.
+        var (again, _, _) = Start("a2", restored: state);
+        await again.SendAsync("six\r\n");
+        Assert.Equal("<alice> three", await bob.ReadLineAsync());
+        Assert.Equal("<alice> four", await bob.ReadLineAsync());
+        Assert.Equal("<alice> five", await bob.ReadLineAsync());
+        Assert.Equal("<alice> six", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task The_rest_of_an_over_long_line_sent_after_the_handover_is_skipped_not_said()
+    {
+        using var stop = new CancellationTokenSource();
+        var (alice, session, run, bob) = await AliceAndBobInDevAsync(stop.Token);
+
+        await alice.SendAsync(new string('x', 5000));
+        Assert.StartsWith("! line too long", await alice.ReadLineAsync(), StringComparison.Ordinal);
+        StopReading(stop);
+        Assert.Equal(ShutdownReason.ServerStopping, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        var state = HandOver(session);
+        Assert.True(state.SkippingLongLine);
+        Assert.Empty(state.PendingInput);
+        Depart(session);
+
+        var (again, _, _) = Start("a2", restored: state);
+        await again.SendAsync("xxxx tail of the long line\r\nshort\r\n");
+        Assert.Equal("<alice> short", await bob.ReadLineAsync());
+    }
+
+    /// <summary>What the old process does once a member's state is taken: the member leaves its rooms unannounced.</summary>
+    private static void Depart(LineSession session) => _ = session.FinishAsync();
 
     [Fact]
     public async Task A_restored_nick_that_someone_took_meanwhile_becomes_a_guest_nick()

@@ -13,6 +13,7 @@ public sealed class MemberStateCodecTests
         Rooms = ["lobby", "dev"],
         UnsentOutput = Encoding.UTF8.GetBytes("<bob> hi\r\n* carol joined lobby\r\n"),
         PendingInput = Encoding.UTF8.GetBytes("half a li"),
+        SkippingLongLine = true,
         RateTokens = 3.25,
         LinesSent = 1234567890123,
         LinesTooLong = 7,
@@ -25,6 +26,7 @@ public sealed class MemberStateCodecTests
         Assert.Equal(expected.Rooms, actual.Rooms);
         Assert.Equal(expected.UnsentOutput, actual.UnsentOutput);
         Assert.Equal(expected.PendingInput, actual.PendingInput);
+        Assert.Equal(expected.SkippingLongLine, actual.SkippingLongLine);
         Assert.Equal(expected.RateTokens, actual.RateTokens);
         Assert.Equal(expected.LinesSent, actual.LinesSent);
         Assert.Equal(expected.LinesTooLong, actual.LinesTooLong);
@@ -139,5 +141,18 @@ public sealed class MemberStateCodecTests
         blob[10 + 6 + 2] = 0xFF; // the nick's first byte
         var ex = Assert.Throws<MemberStateFormatException>(() => MemberStateCodec.Decode(blob));
         Assert.Equal("member state's nick is not valid UTF-8", ex.Message);
+    }
+
+    [Fact]
+    public void An_input_flag_this_build_does_not_know_is_refused_because_it_changes_how_the_input_is_read()
+    {
+        var state = new MemberState { Protocol = "line", Nick = "a" };
+        var blob = MemberStateCodec.Encode(state);
+        // protocol (2 + 4), nick (2 + 1), room count (2), unsent output (4), pending input (4): the flags follow.
+        int at = 10 + 6 + 3 + 2 + 4 + 4;
+        Assert.Equal(0, blob[at]);
+        blob[at] = 0x82;
+        var ex = Assert.Throws<MemberStateFormatException>(() => MemberStateCodec.Decode(blob));
+        Assert.Equal("member state has unknown input flags 0x82", ex.Message);
     }
 }

@@ -21,6 +21,12 @@ public sealed class MemberState
     /// <summary>Input read from the client but not yet handled (a partial line, or lines held back by its rate).</summary>
     public byte[] PendingInput { get; init; } = [];
 
+    /// <summary>
+    /// The client is in the middle of a line over the length limit, which is being skipped up to its LF: the
+    /// bytes it sends next are the rest of that line, not a new one.
+    /// </summary>
+    public bool SkippingLongLine { get; init; }
+
     /// <summary>Line-rate tokens left in the member's bucket; NaN for a full bucket (not yet used).</summary>
     public double RateTokens { get; init; } = double.NaN;
 

@@ -15,6 +15,8 @@ namespace ChatDaemon.Chat;
 ///   rooms                u16 count, then that many strings
 ///   unsent output        u32 byte count, then the bytes
 ///   pending input        u32 byte count, then the bytes
+///   input flags          u8: bit 0 set while the rest of an over-long line is being skipped; other bits
+///                        are refused (a flag changes how the pending input is read, so it cannot be ignored)
 ///   rate tokens          f64 little-endian (NaN: a full bucket)
 ///   counters             u16 count, then (u16 id, i64 value) pairs: 1 lines sent, 2 lines too long;
 ///                        ids a reader does not know are skipped, so a counter can be added without a new version
@@ -31,6 +33,7 @@ public static class MemberStateCodec
     private const int HeaderBytes = 10;
     private const ushort LinesSentCounter = 1;
     private const ushort LinesTooLongCounter = 2;
+    private const byte SkippingLongLineFlag = 1;
 
     private static ReadOnlySpan<byte> Magic => "CDMS"u8;
 
@@ -58,6 +61,7 @@ public static class MemberStateCodec
 
         WriteBytes(body, state.UnsentOutput);
         WriteBytes(body, state.PendingInput);
+        body.Add(state.SkippingLongLine ? SkippingLongLineFlag : (byte)0);
         Span<byte> f64 = stackalloc byte[8];
         BinaryPrimitives.WriteDoubleLittleEndian(f64, state.RateTokens);
         body.AddRange(f64);
@@ -118,6 +122,12 @@ public static class MemberStateCodec
 
         byte[] unsent = reader.Bytes("unsent output");
         byte[] pending = reader.Bytes("pending input");
+        byte inputFlags = reader.U8("input flags");
+        if ((inputFlags & ~SkippingLongLineFlag) != 0)
+        {
+            throw new MemberStateFormatException($"member state has unknown input flags 0x{inputFlags:x2}");
+        }
+
         double tokens = reader.F64("rate tokens");
         long linesSent = 0;
         long linesTooLong = 0;
@@ -145,6 +155,7 @@ public static class MemberStateCodec
             Rooms = rooms,
             UnsentOutput = unsent,
             PendingInput = pending,
+            SkippingLongLine = (inputFlags & SkippingLongLineFlag) != 0,
             RateTokens = tokens,
             LinesSent = linesSent,
             LinesTooLong = linesTooLong,
@@ -190,6 +201,8 @@ public static class MemberStateCodec
     {
         private readonly ReadOnlySpan<byte> _body = body;
         private int _at;
+
+        public byte U8(string field) => Take(1, field)[0];
 
         public ushort U16(string field) => BinaryPrimitives.ReadUInt16LittleEndian(Take(2, field));
 

@@ -28,6 +28,16 @@ public struct LineFramer(int maxLineBytes)
     public int MaxLineBytes { get; set; } = maxLineBytes;
 
     /// <summary>
+    /// Whether an over-long line was reported and its rest is being skipped up to its LF. Set when a framer
+    /// carries on from another's stream (a restored session), so the rest of that line is not taken for a new one.
+    /// </summary>
+    public bool IsSkippingLongLine
+    {
+        readonly get => _discarding;
+        set => _discarding = value;
+    }
+
+    /// <summary>
     /// Takes the next frame from the front of <paramref name="buffer"/>, which is advanced past what was consumed.
     /// Returns <see cref="FrameKind.None"/> when more data is needed; the caller then marks the rest as examined.
     /// </summary>

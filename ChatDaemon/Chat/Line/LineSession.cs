@@ -24,6 +24,7 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
 
     private readonly ClientConnection _connection;
     private readonly LineSessionServices _shared;
+    private readonly PipeReader _input; // the connection's, or a restored session's carried input before it
     private TokenBucket _bucket; // a mutable struct: not readonly, so TryTake updates this one, not a copy
     private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
     private MemberState? _restored; // until the session starts
@@ -44,7 +45,8 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
         _connection = connection;
         _shared = shared;
         _bucket = new TokenBucket(shared.Time);
-        _framer = new LineFramer(shared.Settings.Limits.MaxLineBytes);
+        _framer = new LineFramer(shared.Settings.Limits.MaxLineBytes) { IsSkippingLongLine = restored?.SkippingLongLine ?? false };
+        _input = restored is { PendingInput.Length: > 0 } ? new PrefixedPipeReader(restored.PendingInput, connection.Input) : connection.Input;
         _restored = restored;
         Member = new ChatMember(LineRenderer.Instance, new OutboundQueue(), connection);
     }
@@ -109,9 +111,10 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
     }
 
     /// <summary>
-    /// The member's state as plain data (<see cref="MemberState"/>): nick, room, counters, line-rate tokens, and
-    /// the output queued and not yet handed to the socket. Taken once the session no longer reads (the server
-    /// stopped reading), so no line is half handled.
+    /// The member's state as plain data (<see cref="MemberState"/>): nick, room, counters, line-rate tokens, the
+    /// output queued and not yet handed to the socket, and the input read and not yet handled. Taken once the
+    /// session no longer reads (the server stopped reading), so no line is half handled: what the session had not
+    /// handled is still in its input, unconsumed.
     /// </summary>
     public MemberState CaptureState() => new()
     {
@@ -119,10 +122,29 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
         Nick = Member.Nick,
         Rooms = Member.Rooms.Select(r => r.Name).ToArray(),
         UnsentOutput = Member.Queue.CopyPending(),
+        PendingInput = CopyUnhandledInput(),
+        SkippingLongLine = _framer.IsSkippingLongLine,
         RateTokens = _bucket.Tokens,
         LinesSent = Member.LinesSent,
         LinesTooLong = _linesTooLong,
     };
+
+    /// <summary>
+    /// The bytes in the input that no line was made of yet, left where they are. A canceled read is what returns
+    /// all of them at once: a plain one returns only once bytes beyond those last examined arrive.
+    /// </summary>
+    private byte[] CopyUnhandledInput()
+    {
+        _input.CancelPendingRead();
+        if (!_input.TryRead(out var result))
+        {
+            return [];
+        }
+
+        byte[] unhandled = result.Buffer.ToArray();
+        _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        return unhandled;
+    }
 
     ClientConnection IOutboundQueueOwner.Connection => _connection;
 
@@ -164,7 +186,7 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
         try
         {
             Greet();
-            PipeReader input = _connection.Input;
+            PipeReader input = _input;
             bool readCanceled = false;
             while (reason is null)
             {
