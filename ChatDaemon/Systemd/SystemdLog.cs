@@ -60,4 +60,17 @@ internal static partial class SystemdLog
     [LoggerMessage(EventId = 413, EventName = "WatchdogProbeFailed", Level = LogLevel.Error,
         Message = "Watchdog probe {Probe} threw; counted as not making progress")]
     public static partial void WatchdogProbeFailed(ILogger logger, string probe, Exception exception);
+
+    // 430-439: the file descriptor store (FileDescriptorStore).
+    [LoggerMessage(EventId = 430, EventName = "FileDescriptorStoreSent", Level = LogLevel.Trace,
+        Message = "Sent to the file descriptor store: {Message}")]
+    public static partial void FileDescriptorStoreSent(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 431, EventName = "FileDescriptorStoreFailed", Level = LogLevel.Warning,
+        Message = "The file descriptor store did not take \"{Message}\": {Error}; what is stored this way will not survive a restart")]
+    public static partial void FileDescriptorStoreFailed(ILogger logger, string message, string error);
+
+    [LoggerMessage(EventId = 432, EventName = "FileDescriptorStoreFailedAgain", Level = LogLevel.Debug,
+        Message = "The file descriptor store did not take \"{Message}\": {Error}")]
+    public static partial void FileDescriptorStoreFailedAgain(ILogger logger, string message, string error);
 }

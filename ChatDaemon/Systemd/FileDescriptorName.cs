@@ -1,0 +1,31 @@
+namespace ChatDaemon.Systemd;
+
+/// <summary>
+/// The rule for a name given with <c>FDNAME=</c> (sd_pid_notify_with_fds(3)): 1 to 255 characters, no
+/// control characters and no ':' (the separator of LISTEN_FDNAMES). systemd refuses a message with an
+/// invalid name and keeps none of its descriptors, so names are checked before they are sent.
+/// </summary>
+public static class FileDescriptorName
+{
+    /// <summary>FDNAME_MAX in systemd's fdname_is_valid().</summary>
+    public const int MaxLength = 255;
+
+    public static bool IsValid(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxLength)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            // systemd checks bytes: printable ASCII only, so a name is the same in every locale.
+            if (c is < ' ' or > '~' or ':')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
