@@ -13,12 +13,13 @@ internal static class TestProcessEntryPoint
     {
         [ActivatedEchoHost.Mode, ..] => await ActivatedEchoHost.RunAsync(args[1..]),
         [JournalProbe.Mode, ..] => JournalProbe.Run(args[1..]),
+        [ServiceJobProbe.Mode, ..] => await ServiceJobProbe.RunAsync(args[1..]),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine($"usage: dotnet exec ChatDaemon.Tests.dll {ActivatedEchoHost.Mode}|{JournalProbe.Mode} ...");
+        Console.Error.WriteLine($"usage: dotnet exec ChatDaemon.Tests.dll {ActivatedEchoHost.Mode}|{JournalProbe.Mode}|{ServiceJobProbe.Mode} ...");
         return 64; // EX_USAGE, sysexits(3)
     }
 }

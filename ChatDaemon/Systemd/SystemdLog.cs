@@ -73,4 +73,8 @@ internal static partial class SystemdLog
     [LoggerMessage(EventId = 432, EventName = "FileDescriptorStoreFailedAgain", Level = LogLevel.Debug,
         Message = "The file descriptor store did not take \"{Message}\": {Error}")]
     public static partial void FileDescriptorStoreFailedAgain(ILogger logger, string message, string error);
+
+    [LoggerMessage(EventId = 433, EventName = "ServiceJobUnknown", Level = LogLevel.Warning,
+        Message = "Could not ask systemd whether this is a stop or a restart ({Reason}); treating it as a stop")]
+    public static partial void ServiceJobUnknown(ILogger logger, string reason);
 }
