@@ -24,4 +24,7 @@ internal static partial class ChatLog
 
     [LoggerMessage(EventId = 206, EventName = "ThrottledClientGone", Level = LogLevel.Information, Message = "{Nick} went away while over its line rate; {UnreadLines} lines it sent were not read yet and are dropped")]
     public static partial void ThrottledClientGone(ILogger logger, string nick, int unreadLines);
+
+    [LoggerMessage(EventId = 207, EventName = "MemberStateUnusable", Level = LogLevel.Warning, Message = "The saved state of the client at {RemoteEndPoint} cannot be used ({Reason}); it is served as a new guest")]
+    public static partial void MemberStateUnusable(ILogger logger, string remoteEndPoint, string reason);
 }

@@ -82,6 +82,8 @@ public static class ServerHost
             TransportKind.Sockets => CreateKestrelSocketTransport(sp.GetRequiredService<ILoggerFactory>()),
             _ => new EpollTransportFactory(sp.GetRequiredService<IOptions<TransportOptions>>(), sp.GetRequiredService<ILogger<EpollTransportFactory>>()),
         });
+        services.AddSingleton<IConnectionAdopter>(sp => sp.GetRequiredService<IConnectionListenerFactory>() as IConnectionAdopter
+            ?? CreateKestrelSocketAdopter(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ListenerSet>();
         services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ListenerSet>());
         services.AddSingleton<ConnectionAdmission>();
@@ -94,7 +96,11 @@ public static class ServerHost
     }
 
     // Kept out of line so Kestrel's transport assembly is loaded only when it is chosen (a cold start loads
-    // nothing it does not use).
+    // nothing it does not use); the same for adopting connections on that transport.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Called once at start-up; returning the interface keeps Kestrel's transport type out of the callers, as NoInlining intends.")]
+    private static IConnectionAdopter CreateKestrelSocketAdopter(ILoggerFactory loggerFactory) => new SocketsConnectionAdopter(loggerFactory);
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Called once at start-up; returning the interface keeps Kestrel's transport type out of the callers, as NoInlining intends.")]
     private static IConnectionListenerFactory CreateKestrelSocketTransport(ILoggerFactory loggerFactory) =>

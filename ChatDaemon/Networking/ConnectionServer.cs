@@ -25,6 +25,7 @@ public sealed class ConnectionServer : BackgroundService
     private readonly IOptionsMonitor<ShutdownOptions> _shutdown;
     private readonly ILogger<ConnectionServer> _logger;
     private readonly IConnectionHandler[] _handlers;
+    private readonly IConnectionAdopter _adopter;
     // A set (the byte value means nothing and keeps each node small): what a stop that runs out of time aborts.
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly ConnectionCountdown _reading = new();
@@ -36,6 +37,7 @@ public sealed class ConnectionServer : BackgroundService
 
     public ConnectionServer(
         ListenerSet listeners,
+        IConnectionAdopter adopter,
         ConnectionAdmission admission,
         IServiceProvider services,
         IOptionsMonitor<LimitsOptions> limits,
@@ -43,6 +45,7 @@ public sealed class ConnectionServer : BackgroundService
         ILogger<ConnectionServer> logger)
     {
         _listeners = listeners;
+        _adopter = adopter;
         _admission = admission;
         _limits = limits;
         _shutdown = shutdown;
@@ -126,10 +129,31 @@ public sealed class ConnectionServer : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task OnAcceptedAsync(ConnectionContext context, ListenEndpoint endpoint)
+    /// <summary>
+    /// Serves a connection another process accepted (handed over through systemd's file descriptor store or
+    /// an exec) as if it had been accepted here: admitted against the same limits, and with the protocol's
+    /// session resumed from <paramref name="savedState"/> (empty: a new session). The task ends when the
+    /// connection is closed.
+    /// </summary>
+    public Task AdoptAsync(Socket connected, ListenerProtocol protocol, ReadOnlyMemory<byte> savedState)
     {
-        var connection = new ClientConnection(context, endpoint.Protocol);
-        var handler = _handlers[(int)endpoint.Protocol];
+        ArgumentNullException.ThrowIfNull(connected);
+        if (_stopReading.IsCancellationRequested)
+        {
+            throw new InvalidOperationException("the server is stopping; it adopts no connection");
+        }
+
+        var context = _adopter.Adopt(connected);
+        return ServeAsync(context, protocol, savedState);
+    }
+
+    private Task OnAcceptedAsync(ConnectionContext context, ListenEndpoint endpoint) =>
+        ServeAsync(context, endpoint.Protocol, ReadOnlyMemory<byte>.Empty);
+
+    private async Task ServeAsync(ConnectionContext context, ListenerProtocol protocol, ReadOnlyMemory<byte> savedState)
+    {
+        var connection = new ClientConnection(context, protocol);
+        var handler = _handlers[(int)protocol];
         Interlocked.Increment(ref _accepted);
 
         var admission = _admission.TryAdmit(connection.RemoteAddress);
@@ -142,7 +166,7 @@ public sealed class ConnectionServer : BackgroundService
         _open.Enter();
         _reading.Enter();
         _connections[connection] = 0;
-        NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(endpoint.Protocol), connection.RemoteEndPoint);
+        NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(protocol), connection.RemoteEndPoint);
         try
         {
             ProtocolSession session;
@@ -150,7 +174,7 @@ public sealed class ConnectionServer : BackgroundService
             try
             {
                 ConfigureKeepAlive(connection, context);
-                session = handler.CreateSession(connection);
+                session = savedState.IsEmpty ? handler.CreateSession(connection) : handler.ResumeSession(connection, savedState);
                 reason = await session.RunAsync(_stopReading.Token).ConfigureAwait(false);
             }
             finally

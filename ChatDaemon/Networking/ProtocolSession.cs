@@ -16,4 +16,11 @@ public abstract class ProtocolSession
 
     /// <summary>Server stop, after all sessions stopped reading: tell the client, deliver what is queued.</summary>
     public abstract Task FinishAsync();
+
+    /// <summary>
+    /// What a process that adopts this client's connection needs to carry on (opaque to the server; read back
+    /// by the protocol's <see cref="IConnectionHandler.ResumeSession"/>), taken once the session stopped
+    /// reading; null for a protocol without state.
+    /// </summary>
+    public virtual byte[]? SaveState() => null;
 }

@@ -129,6 +129,8 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
         LinesTooLong = _linesTooLong,
     };
 
+    public override byte[] SaveState() => MemberStateCodec.Encode(CaptureState());
+
     /// <summary>
     /// The bytes in the input that no line was made of yet, left where they are. A canceled read is what returns
     /// all of them at once: a plain one returns only once bytes beyond those last examined arrive.

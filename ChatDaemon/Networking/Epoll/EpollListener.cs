@@ -34,16 +34,22 @@ internal sealed class EpollListener(Socket socket, EndPoint endPoint, EpollLoopG
                 continue; // the client gave up before it was accepted (accept(2): ECONNABORTED)
             }
 
-            if (accepted.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-            {
-                // Chat lines and echo replies are small and latency-bound: no Nagle delay (tcp(7) TCP_NODELAY).
-                accepted.NoDelay = true;
-            }
-
-            var connection = new EpollConnection(accepted, loops.Next());
-            connection.Start();
-            return connection;
+            return Serve(accepted, loops);
         }
+    }
+
+    /// <summary>An accepted (or adopted) socket, served by the next event loop.</summary>
+    internal static EpollConnection Serve(Socket accepted, EpollLoopGroup loops)
+    {
+        if (accepted.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+        {
+            // Chat lines and echo replies are small and latency-bound: no Nagle delay (tcp(7) TCP_NODELAY).
+            accepted.NoDelay = true;
+        }
+
+        var connection = new EpollConnection(accepted, loops.Next());
+        connection.Start();
+        return connection;
     }
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)

@@ -13,7 +13,7 @@ namespace ChatDaemon.Networking.Epoll;
 /// their own threads, the way a C server does, instead of crossing from the runtime's socket engine to a
 /// thread-pool worker for every message. Binds TCP, unix and inherited (socket-activated) listeners.
 /// </summary>
-public sealed class EpollTransportFactory : IConnectionListenerFactory, IDisposable
+public sealed class EpollTransportFactory : IConnectionListenerFactory, IConnectionAdopter, IDisposable
 {
     // listen(2) backlog for sockets bound here; socket units set their own (systemd.socket(5) Backlog=).
     private const int Backlog = 512;
@@ -67,6 +67,12 @@ public sealed class EpollTransportFactory : IConnectionListenerFactory, IDisposa
 
         var bound = endpoint is UnixDomainSocketEndPoint ? endpoint : socket.LocalEndPoint ?? endpoint;
         return new ValueTask<IConnectionListener>(new EpollListener(socket, bound, _loops));
+    }
+
+    public ConnectionContext Adopt(Socket connected)
+    {
+        ArgumentNullException.ThrowIfNull(connected);
+        return EpollListener.Serve(connected, _loops);
     }
 
     public void Dispose() => _loops.Dispose();
