@@ -325,6 +325,23 @@ public sealed class OutboundQueueTests
     /// A client that reads nothing until told to, over an output pipe that takes one byte before it pushes back:
     /// once plugged, every send waits. (No socket: the kernel is never asked, it "takes no more".)
     /// </summary>
+    [Fact]
+    public async Task Freeze_takes_what_waits_and_sends_none_of_it_only_what_a_drain_had_taken_already()
+    {
+        var client = new StalledClient();
+        var owner = new TestOwner(client.Connection);
+        var queue = new OutboundQueue();
+        queue.Start(owner);
+        await StalledClient.PlugAsync(queue);
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue("one\n"u8.ToArray()));
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue("two\n"u8.ToArray()));
+        Assert.False(queue.IsQuiet);
+
+        Assert.Equal("one\ntwo\n"u8.ToArray(), queue.Freeze());
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue("three\n"u8.ToArray(), enforceLimit: false));
+        Assert.Equal(new byte[] { 0xFF }, await client.ReadUntilQuietAsync(queue));
+    }
+
     private sealed class StalledClient
     {
         private readonly Pipe _output = new(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1));
@@ -352,6 +369,31 @@ public sealed class OutboundQueueTests
         }
 
         public void EndOutput() => _output.Writer.Complete();
+
+        /// <summary>Reads what was sent so far (unblocking the sender), until the queue has nothing in flight.</summary>
+        public async Task<byte[]> ReadUntilQuietAsync(OutboundQueue queue)
+        {
+            var all = new List<byte>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (_output.Reader.TryRead(out var result))
+                {
+                    all.AddRange(result.Buffer.ToArray());
+                    _output.Reader.AdvanceTo(result.Buffer.End);
+                }
+                else if (queue.IsQuiet)
+                {
+                    return [.. all];
+                }
+                else
+                {
+                    await Task.Delay(5);
+                }
+            }
+
+            throw new TimeoutException("the queue did not become quiet");
+        }
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe

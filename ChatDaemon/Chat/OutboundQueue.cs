@@ -229,6 +229,18 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Nothing waits and no drain runs (or the queue ended): everything queued was handed to the socket or dropped.</summary>
+    public bool IsQuiet
+    {
+        get
+        {
+            lock (this)
+            {
+                return _ended || (!_draining && (_pending is null || _pending.Count == 0));
+            }
+        }
+    }
+
     /// <summary>
     /// The bytes queued and not yet taken by a drain, in order, as one array (for <see cref="MemberState"/>).
     /// What a running drain already took is on its way to the socket and not included: capture once the
@@ -252,6 +264,22 @@ public sealed class OutboundQueue : IThreadPoolWorkItem
             }
 
             return all;
+        }
+    }
+
+    /// <summary>
+    /// Takes what waits (as <see cref="CopyPending"/> gives it) and closes the queue without sending it: for a
+    /// member handed to another process, which sends these bytes instead. A drain that is sending keeps only
+    /// what it took already; nothing is sent after that.
+    /// </summary>
+    public byte[] Freeze()
+    {
+        lock (this)
+        {
+            var pending = CopyPending();
+            _completed = true;
+            _pending = null;
+            return pending;
         }
     }
 

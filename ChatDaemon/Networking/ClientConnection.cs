@@ -32,6 +32,9 @@ public sealed class ClientConnection
 
     public string Id => _context.ConnectionId;
 
+    /// <summary>The transport's connection, for its features (socket options, handover).</summary>
+    internal ConnectionContext Context => _context;
+
     public ListenerProtocol Protocol { get; }
 
     public EndPoint? RemoteEndPoint => _context.RemoteEndPoint;

@@ -33,6 +33,9 @@ public sealed class ConnectionServer : BackgroundService
     private readonly CancellationTokenSource _stopReading = new();
     private readonly TaskCompletionSource _readersStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LogRateLimiter _refusalLog = new(perSecond: 5, burst: 10);
+    private readonly TaskCompletionSource<IReadOnlyList<HandedOverConnection>> _handover = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _handoverGiveUp = new();
+    private List<HandedOverConnection>? _handedOver; // set by HandOverOnStop: the stop then hands connections over
     private long _accepted;
 
     public ConnectionServer(
@@ -62,6 +65,18 @@ public sealed class ConnectionServer : BackgroundService
     public long AcceptedConnections => Interlocked.Read(ref _accepted);
 
     public bool IsStopping => _stopReading.IsCancellationRequested;
+
+    /// <summary>
+    /// Makes the coming stop hand every connection it can to the next process instead of telling its client
+    /// and closing it: reading stops, the transport stops taking bytes from the kernel, what is queued is let
+    /// out until the drain timeout, then each session's state is saved and the socket let go of, open (see
+    /// <see cref="HandedOver"/>). A connection whose transport cannot do that (Kestrel's) is closed as in any
+    /// stop. Called before the host stops.
+    /// </summary>
+    public void HandOverOnStop() => Interlocked.CompareExchange(ref _handedOver, [], null);
+
+    /// <summary>The connections the stop handed over, once it is done (empty when it handed over none).</summary>
+    public Task<IReadOnlyList<HandedOverConnection>> HandedOver => _handover.Task;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -104,10 +119,17 @@ public sealed class ConnectionServer : BackgroundService
 
         await Task.WhenAny(_reading.WhenNoneLeft(), deadline).ConfigureAwait(false);
 
-        // Stage 3: nobody produces messages any more: tell the clients and deliver what is queued.
+        // Stage 3: nobody produces messages any more: tell the clients and deliver what is queued (or, handing
+        // over, deliver what is queued and save the rest with each session's state).
         _readersStopped.TrySetResult();
         var all = _open.WhenNoneLeft();
         await Task.WhenAny(all, deadline).ConfigureAwait(false);
+        if (_handedOver is not null && !all.IsCompleted)
+        {
+            // Handing over, sessions save what is still queued: never abort a socket another process takes.
+            await _handoverGiveUp.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+        }
 
         // Stage 4: abort what is left.
         if (!all.IsCompleted)
@@ -126,6 +148,19 @@ public sealed class ConnectionServer : BackgroundService
             NetworkingLog.DrainCompleted(_logger);
         }
 
+        if (_handedOver is { } handedOver)
+        {
+            lock (handedOver)
+            {
+                NetworkingLog.ConnectionsHandedOver(_logger, handedOver.Count);
+                _handover.TrySetResult(handedOver.ToArray());
+            }
+        }
+        else
+        {
+            _handover.TrySetResult([]);
+        }
+
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -138,22 +173,54 @@ public sealed class ConnectionServer : BackgroundService
     public Task AdoptAsync(Socket connected, ListenerProtocol protocol, ReadOnlyMemory<byte> savedState)
     {
         ArgumentNullException.ThrowIfNull(connected);
+        return Task.WhenAll(Adopt([new HandedOverConnection(connected, protocol, savedState.ToArray(), null)]));
+    }
+
+    /// <summary>
+    /// Serves connections handed over together (<see cref="AdoptAsync"/> for each), in two steps: every resumed
+    /// session takes its place first (<see cref="ProtocolSession.Rejoin"/>: a chat member's nick and rooms),
+    /// then all start reading, so a line one of them carried over reaches every member handed over with it.
+    /// One task per connection, ending when it is closed.
+    /// </summary>
+    public IReadOnlyList<Task> Adopt(IReadOnlyList<HandedOverConnection> connections)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
         if (_stopReading.IsCancellationRequested)
         {
             throw new InvalidOperationException("the server is stopping; it adopts no connection");
         }
 
-        var context = _adopter.Adopt(connected);
-        return ServeAsync(context, protocol, savedState);
+        var served = new List<Task>(connections.Count);
+        var resumed = new List<(ClientConnection Connection, IConnectionHandler Handler, ProtocolSession Session)>(connections.Count);
+        foreach (var handed in connections)
+        {
+            var connection = new ClientConnection(_adopter.Adopt(handed.Socket), handed.Protocol);
+            var handler = _handlers[(int)handed.Protocol];
+            Interlocked.Increment(ref _accepted);
+            var admission = _admission.TryAdmit(connection.RemoteAddress);
+            if (admission != AdmissionResult.Admitted)
+            {
+                served.Add(RefuseAsync(connection, handler, admission));
+                continue;
+            }
+
+            var session = handed.SavedState.Length == 0 ? handler.CreateSession(connection) : handler.ResumeSession(connection, handed.SavedState);
+            session.Rejoin();
+            resumed.Add((connection, handler, session));
+        }
+
+        foreach (var (connection, handler, session) in resumed)
+        {
+            served.Add(ServeAdmittedAsync(connection, handler, session));
+        }
+
+        return served;
     }
 
-    private Task OnAcceptedAsync(ConnectionContext context, ListenEndpoint endpoint) =>
-        ServeAsync(context, endpoint.Protocol, ReadOnlyMemory<byte>.Empty);
-
-    private async Task ServeAsync(ConnectionContext context, ListenerProtocol protocol, ReadOnlyMemory<byte> savedState)
+    private async Task OnAcceptedAsync(ConnectionContext context, ListenEndpoint endpoint)
     {
-        var connection = new ClientConnection(context, protocol);
-        var handler = _handlers[(int)protocol];
+        var connection = new ClientConnection(context, endpoint.Protocol);
+        var handler = _handlers[(int)endpoint.Protocol];
         Interlocked.Increment(ref _accepted);
 
         var admission = _admission.TryAdmit(connection.RemoteAddress);
@@ -163,18 +230,25 @@ public sealed class ConnectionServer : BackgroundService
             return;
         }
 
+        await ServeAdmittedAsync(connection, handler, session: null).ConfigureAwait(false);
+    }
+
+    /// <summary>Serves an admitted connection with <paramref name="session"/>, or a new session of its protocol.</summary>
+    private async Task ServeAdmittedAsync(ClientConnection connection, IConnectionHandler handler, ProtocolSession? session)
+    {
+        var context = connection.Context;
+        var protocol = connection.Protocol;
         _open.Enter();
         _reading.Enter();
         _connections[connection] = 0;
         NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(protocol), connection.RemoteEndPoint);
         try
         {
-            ProtocolSession session;
             ShutdownReason reason;
             try
             {
                 ConfigureKeepAlive(connection, context);
-                session = savedState.IsEmpty ? handler.CreateSession(connection) : handler.ResumeSession(connection, savedState);
+                session ??= handler.CreateSession(connection);
                 reason = await session.RunAsync(_stopReading.Token).ConfigureAwait(false);
             }
             finally
@@ -184,8 +258,26 @@ public sealed class ConnectionServer : BackgroundService
 
             if (reason == ShutdownReason.ServerStopping)
             {
+                // Handing over, the transport stops taking bytes at once: the next process reads them.
+                var handover = Volatile.Read(ref _handedOver) is not null ? context.Features.Get<IConnectionHandoverFeature>() : null;
+                handover?.StopReceiving();
                 await _readersStopped.Task.ConfigureAwait(false);
-                await session.FinishAsync().ConfigureAwait(false);
+                if (handover is not null)
+                {
+                    byte[]? state = await session.HandOverAsync(_handoverGiveUp.Token).ConfigureAwait(false);
+                    var socket = handover.Release();
+                    var handedOver = _handedOver!;
+                    lock (handedOver)
+                    {
+                        handedOver.Add(new HandedOverConnection(socket, protocol, state ?? [], connection.RemoteEndPoint));
+                    }
+
+                    reason = ShutdownReason.HandedOver;
+                }
+                else
+                {
+                    await session.FinishAsync().ConfigureAwait(false);
+                }
             }
 
             connection.TrySetReason(reason);
@@ -208,7 +300,11 @@ public sealed class ConnectionServer : BackgroundService
         }
         finally
         {
-            await CloseQuietlyAsync(connection, ShutdownReason.ClientClosed).ConfigureAwait(false);
+            if (connection.Reason != ShutdownReason.HandedOver)
+            {
+                await CloseQuietlyAsync(connection, ShutdownReason.ClientClosed).ConfigureAwait(false);
+            }
+
             _connections.TryRemove(connection, out _);
             _admission.Release(connection.RemoteAddress);
             NetworkingLog.ConnectionClosed(LoggerFor(connection), connection.RemoteEndPoint, connection.Reason ?? ShutdownReason.ClientClosed);
@@ -277,6 +373,7 @@ public sealed class ConnectionServer : BackgroundService
     public override void Dispose()
     {
         _stopReading.Dispose();
+        _handoverGiveUp.Dispose();
         base.Dispose();
     }
 }

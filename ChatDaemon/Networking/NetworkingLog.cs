@@ -55,4 +55,7 @@ internal static partial class NetworkingLog
 
     [LoggerMessage(EventId = 116, EventName = "TransportLoopFault", Level = LogLevel.Error, Message = "Transport event loop fault; the connection concerned was aborted")]
     public static partial void TransportLoopFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 117, EventName = "ConnectionsHandedOver", Level = LogLevel.Information, Message = "Stopped; {Count} connections handed over, open, to the next process")]
+    public static partial void ConnectionsHandedOver(ILogger logger, int count);
 }

@@ -23,4 +23,20 @@ public abstract class ProtocolSession
     /// reading; null for a protocol without state.
     /// </summary>
     public virtual byte[]? SaveState() => null;
+
+    /// <summary>
+    /// Server stop that hands the connection to the next process, after all sessions stopped reading and the
+    /// transport stopped receiving: let what is queued reach the socket (until <paramref name="giveUp"/>), then
+    /// <see cref="SaveState"/> and leave without a word to the client.
+    /// </summary>
+    public virtual Task<byte[]?> HandOverAsync(CancellationToken giveUp) => Task.FromResult(SaveState());
+
+    /// <summary>
+    /// For a session resumed from saved state: takes its place in the shared state (a chat member's nick and
+    /// rooms) before <see cref="RunAsync"/>. The server calls it for every connection adopted together before
+    /// any of them runs, so none reads while another is not back yet.
+    /// </summary>
+    public virtual void Rejoin()
+    {
+    }
 }

@@ -29,4 +29,7 @@ public enum ShutdownReason
 
     /// <summary>A fault in the server; logged as an error.</summary>
     UnexpectedError,
+
+    /// <summary>The server stopped and handed the connection, open, to the next process.</summary>
+    HandedOver,
 }

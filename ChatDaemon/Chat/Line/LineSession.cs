@@ -29,6 +29,7 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
     private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
     private MemberState? _restored; // until the session starts
     private bool _departed;
+    private bool _rejoined; // restored by Rejoin before the session started
     private bool _loggedTooLong;
     private bool _loggedRateLimited;
     private int _overflowed;
@@ -116,12 +117,14 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
     /// session no longer reads (the server stopped reading), so no line is half handled: what the session had not
     /// handled is still in its input, unconsumed.
     /// </summary>
-    public MemberState CaptureState() => new()
+    public MemberState CaptureState() => CaptureState(Member.Queue.CopyPending());
+
+    private MemberState CaptureState(byte[] unsentOutput) => new()
     {
         Protocol = ProtocolName,
         Nick = Member.Nick,
         Rooms = Member.Rooms.Select(r => r.Name).ToArray(),
-        UnsentOutput = Member.Queue.CopyPending(),
+        UnsentOutput = unsentOutput,
         PendingInput = CopyUnhandledInput(),
         SkippingLongLine = _framer.IsSkippingLongLine,
         RateTokens = _bucket.Tokens,
@@ -130,6 +133,29 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
     };
 
     public override byte[] SaveState() => MemberStateCodec.Encode(CaptureState());
+
+    public override async Task<byte[]?> HandOverAsync(CancellationToken giveUp)
+    {
+        // What a running drain took is on its way to the socket and not in the state: wait for the queue to be
+        // quiet. A client whose socket is full at the deadline loses what that drain holds (at most one
+        // gather, OutboundQueue.GatherBytes); the rest of its queue is in the state.
+        while (!Member.Queue.IsQuiet && !giveUp.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(10, giveUp).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        // Frozen: what the state carries is never also sent from here.
+        byte[] state = MemberStateCodec.Encode(CaptureState(Member.Queue.Freeze()));
+        Depart(leaveNotice: null);
+        return state;
+    }
 
     /// <summary>
     /// The bytes in the input that no line was made of yet, left where they are. A canceled read is what returns
@@ -410,25 +436,15 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
     /// </summary>
     private void Greet()
     {
-        var restored = _restored;
-        _restored = null;
-        if (restored is not null)
+        if (_rejoined)
         {
-            if (restored.UnsentOutput.Length > 0)
-            {
-                Member.Send(restored.UnsentOutput);
-            }
+            return;
+        }
 
-            Member.CountLines(restored.LinesSent);
-            _linesTooLong = restored.LinesTooLong;
-            _bucket.Restore(restored.RateTokens);
-            if (restored.Nick.Length == 0 || !NickName.IsValid(restored.Nick) || !Hub.TryClaimNick(restored.Nick, Member))
-            {
-                Hub.ClaimGuestNick(Member);
-            }
-
-            string name = restored.Rooms.Count > 0 && RoomName.IsValid(restored.Rooms[0]) ? restored.Rooms[0] : _shared.Settings.Chat.DefaultRoom;
-            Hub.Join(name, Member);
+        if (_restored is { } restored)
+        {
+            _restored = null;
+            Restore(restored);
             return;
         }
 
@@ -446,6 +462,39 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
         Send(LineText.Notice($"you are {Nick} in room {room.Name}"));
         Announce(room, ChatMessage.Joined(Nick, room.Name), room.Members.Length);
         ChatLog.Joined(Log, Nick, room.Name);
+    }
+
+    /// <summary>
+    /// A restored member takes its place before it reads: all members handed over together are back in their
+    /// rooms before any of them says the lines it carried over, so nobody misses one (ConnectionServer.Adopt).
+    /// </summary>
+    public override void Rejoin()
+    {
+        if (_restored is { } restored)
+        {
+            _restored = null;
+            _rejoined = true;
+            Restore(restored);
+        }
+    }
+
+    private void Restore(MemberState restored)
+    {
+        if (restored.UnsentOutput.Length > 0)
+        {
+            Member.Send(restored.UnsentOutput);
+        }
+
+        Member.CountLines(restored.LinesSent);
+        _linesTooLong = restored.LinesTooLong;
+        _bucket.Restore(restored.RateTokens);
+        if (restored.Nick.Length == 0 || !NickName.IsValid(restored.Nick) || !Hub.TryClaimNick(restored.Nick, Member))
+        {
+            Hub.ClaimGuestNick(Member);
+        }
+
+        string name = restored.Rooms.Count > 0 && RoomName.IsValid(restored.Rooms[0]) ? restored.Rooms[0] : _shared.Settings.Chat.DefaultRoom;
+        Hub.Join(name, Member);
     }
 
     private int EffectiveMaxLineBytes()

@@ -17,7 +17,7 @@ namespace ChatDaemon.Networking.Epoll;
 /// buffer is full does the sender wait for EPOLLOUT. An idle connection is this object, its socket and its
 /// receive buffer's bookkeeping: arrays are taken only while bytes wait to be read.
 /// </summary>
-internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnectionSendFeature, IConnectionSocketFeature, IDeferredWorkFeature, IFeatureCollection, IReceiveBufferOwner
+internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnectionSendFeature, IConnectionSocketFeature, IDeferredWorkFeature, IConnectionHandoverFeature, IFeatureCollection, IReceiveBufferOwner
 {
     private static readonly PipeOptions OutputOptions = new(
         readerScheduler: PipeScheduler.ThreadPool,
@@ -637,7 +637,35 @@ internal sealed class EpollConnection : ConnectionContext, IDuplexPipe, IConnect
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<KeyValuePair<Type, object>>)this).GetEnumerator();
 
     private EpollConnection? OwnFeature(Type type)
-        => type == typeof(IConnectionSendFeature) || type == typeof(IConnectionSocketFeature) || type == typeof(IDeferredWorkFeature) ? this : null;
+        => type == typeof(IConnectionSendFeature) || type == typeof(IConnectionSocketFeature) || type == typeof(IDeferredWorkFeature) || type == typeof(IConnectionHandoverFeature) ? this : null;
+
+    void IConnectionHandoverFeature.StopReceiving()
+    {
+        lock (Gate)
+        {
+            // Done is never armed again (a resume only re-arms a pause): the loop does not recv for it any more.
+            _read = ReadState.Done;
+            UpdateInterest();
+        }
+    }
+
+    Socket IConnectionHandoverFeature.Release()
+    {
+        // As DisposeAsync, without its shutdown(2) and close: the socket lives on in another process.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            WakeSender(false);
+            lock (Gate)
+            {
+                Unregister();
+            }
+
+            _loop.Release(Key);
+            _closed?.Cancel();
+        }
+
+        return _socket;
+    }
 
     bool IDeferredWorkFeature.TryRunAfterCurrentEvents(IThreadPoolWorkItem work) => _loop.TryDefer(work);
 }

@@ -1,0 +1,92 @@
+using ChatDaemon.Networking;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatDaemon.Tests.Integration;
+
+/// <summary>
+/// A stopping server hands its open connections, with each member's saved state, to a second server that
+/// adopts them: what a restart through systemd's file descriptor store does across processes, here within
+/// one process on real sockets.
+/// </summary>
+public sealed class ConnectionHandoverTests
+{
+    private static async Task<IReadOnlyList<HandedOverConnection>> StopHandingOverAsync(TestServer server)
+    {
+        var connections = server.Services.GetRequiredService<ConnectionServer>();
+        connections.HandOverOnStop();
+        await server.StopAsync();
+        return await connections.HandedOver.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static void Adopt(TestServer server, IEnumerable<HandedOverConnection> handedOver)
+    {
+        var connections = server.Services.GetRequiredService<ConnectionServer>();
+        foreach (var connection in handedOver)
+        {
+            _ = connections.AdoptAsync(connection.Socket, connection.Protocol, connection.SavedState);
+        }
+    }
+
+    [Fact]
+    public async Task Clients_of_a_server_that_hands_over_keep_their_connection_nick_room_and_half_sent_line()
+    {
+        await using var first = await TestServer.StartAsync();
+        await using var users = await ChatUsers.ConnectAsync(first.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
+        await alice.SendAsync("/join dev");
+        Assert.Equal("* you are now in dev (1 here)", await alice.ReadLineAsync());
+        await bob.SendAsync("/join dev");
+        await bob.ReadUntilAsync(line => line == "* you are now in dev (2 here)");
+        Assert.Equal("* bob joined dev", await alice.ReadLineAsync());
+        await alice.SendRawAsync("before\nhalf a li"u8.ToArray());
+        Assert.Equal("<alice> before", await bob.ReadLineAsync());
+
+        var handedOver = await StopHandingOverAsync(first);
+        Assert.Equal(2, handedOver.Count);
+        Assert.All(handedOver, c => Assert.NotEmpty(c.SavedState));
+
+        await using var second = await TestServer.StartAsync();
+        Adopt(second, handedOver);
+        await alice.SendAsync("ne");
+        Assert.Equal("<alice> half a line", await bob.ReadLineAsync());
+        await bob.SendAsync("/who");
+        Assert.Equal("* in dev: alice, bob", await bob.ReadLineAsync());
+
+        // Alice was told nothing: no "server shutting down", no greeting; the next line is bob's.
+        await bob.SendAsync("still here?");
+        Assert.Equal("<bob> still here?", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task A_line_sent_while_the_server_hands_over_arrives_exactly_once()
+    {
+        await using var first = await TestServer.StartAsync();
+        await using var users = await ChatUsers.ConnectAsync(first.ChatPort, "alice", "bob");
+        var (alice, bob) = users;
+
+        var connections = first.Services.GetRequiredService<ConnectionServer>();
+        connections.HandOverOnStop();
+        var stopping = first.StopAsync();
+        await bob.SendAsync("during");
+        await stopping;
+        var handedOver = await connections.HandedOver.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var second = await TestServer.StartAsync();
+        Adopt(second, handedOver);
+        await bob.SendAsync("after");
+        Assert.Equal("<bob> during", await alice.ReadLineAsync());
+        Assert.Equal("<bob> after", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task On_Kestrels_transport_nothing_is_handed_over_and_clients_are_told_the_server_stops()
+    {
+        await using var server = await TestServer.StartAsync(null, "--Transport:Kind=Sockets");
+        await using var alice = await LineClient.ConnectAsync(server.ChatPort);
+
+        var handedOver = await StopHandingOverAsync(server);
+        Assert.Empty(handedOver);
+        Assert.Equal("* server shutting down", await alice.ReadLineAsync());
+        Assert.True(await alice.IsClosedByServerAsync());
+    }
+}
