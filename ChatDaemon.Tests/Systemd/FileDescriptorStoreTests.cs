@@ -65,7 +65,7 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
         Assert.True(_store.Store("kept-client-7", file));
 
         var (text, descriptors) = Receive();
-        Assert.Equal("FDSTORE=1\nFDNAME=client-7", text);
+        Assert.Equal("FDSTORE=1\nFDNAME=kept-client-7", text);
         var received = Assert.Single(descriptors);
         using (received)
         {
@@ -90,7 +90,7 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
     {
         Assert.True(_store.Remove("kept-client-7"));
         var (text, descriptors) = Receive();
-        Assert.Equal("FDSTOREREMOVE=1\nFDNAME=client-7", text);
+        Assert.Equal("FDSTOREREMOVE=1\nFDNAME=kept-client-7", text);
         Assert.Empty(descriptors);
     }
 
@@ -128,6 +128,14 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
         using var file = File.OpenHandle(Path.Combine(_directory, "kept"), FileMode.Create, FileAccess.ReadWrite);
         Assert.Throws<ArgumentException>(() => _store.Store(name, file));
         Assert.Equal(0, _manager.Available);
+    }
+
+    [Fact]
+    public void A_name_without_the_kept_prefix_is_refused_so_it_cannot_come_back_as_a_listener()
+    {
+        using var file = File.OpenHandle(Path.Combine(_directory, "kept"), FileMode.Create, FileAccess.ReadWrite);
+        var ex = Assert.Throws<ArgumentException>(() => _store.Store("client-7", file));
+        Assert.Contains("kept-", ex.Message);
     }
 
     [Fact]
