@@ -64,6 +64,7 @@ uninstall() {
         rm -f "$(target "$unit_dir")/$unit"
     done
     rm -rf "$(target "$lib_dir")"
+    rm -f "$(target /usr/lib/sysusers.d)/chatdaemon.conf"
     if [ "$purge" = yes ]; then
         rm -rf "$(target "$config_dir")"
     fi
@@ -96,7 +97,7 @@ publish_daemon() {
 check_runtime() {
     local dir=$1
     [ -e "$dir/libcoreclr.so" ] && return 0   # self-contained
-    # DynamicUser= with ProtectHome=yes hides /root and /home: the shared runtime must live elsewhere.
+    # ProtectHome=yes hides /root and /home: the shared runtime must live elsewhere.
     local dotnet_root
     dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")" 2>/dev/null || true)
     case "$dotnet_root" in
@@ -143,6 +144,11 @@ install_daemon() {
     for unit in "${units[@]}"; do
         install -m 0644 "$script_dir/$unit" "$unit_target/$unit"
     done
+
+    # The service's system user (sysusers.d(5)); systemd-sysusers creates it now, and again at boot if lost.
+    install -d -m 0755 "$(target /usr/lib/sysusers.d)"
+    install -m 0644 "$script_dir/chatdaemon.sysusers" "$(target /usr/lib/sysusers.d)/chatdaemon.conf"
+    systemd-sysusers --root="$root" "$(target /usr/lib/sysusers.d)/chatdaemon.conf"
 
     install -d -m 0755 "$config"
     if [ ! -e "$config/chatdaemon.json" ]; then

@@ -12,13 +12,13 @@ public sealed class ServiceJobClassificationTests
     [InlineData("start", ServiceJob.Other)]
     [InlineData("reload", ServiceJob.Other)]
     public void Systemds_job_types_map_to_what_the_daemon_does(string jobType, ServiceJob expected) =>
-        Assert.Equal(expected, ServiceJobQuery.Classify(jobType));
+        Assert.Equal(expected, ServiceManagerQuery.Classify(jobType));
 
     [Fact]
     public async Task Without_a_bus_to_ask_the_job_is_unknown_and_nothing_throws()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"chatdaemon-no-bus-{Guid.NewGuid():N}");
-        var query = new ServiceJobQuery(NullLogger<ServiceJobQuery>.Instance) { BusAddress = $"unix:path={missing}" };
+        var query = new ServiceManagerQuery(NullLogger<ServiceManagerQuery>.Instance) { BusAddress = $"unix:path={missing}" };
         Assert.Equal(ServiceJob.Unknown, await query.GetJobAsync(TimeSpan.FromSeconds(5)));
     }
 }

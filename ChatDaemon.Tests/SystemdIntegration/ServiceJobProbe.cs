@@ -6,7 +6,7 @@ namespace ChatDaemon.Tests.SystemdIntegration;
 
 /// <summary>
 /// A child-process program for <see cref="ServiceJobQueryTests"/>, run as a transient service: it writes
-/// "started", and on SIGTERM asks <see cref="ServiceJobQuery"/> what systemd is doing to it, writes
+/// "started", and on SIGTERM asks <see cref="ServiceManagerQuery"/> what systemd is doing to it, writes
 /// "job=KIND" and exits.
 /// <code>
 /// dotnet exec ChatDaemon.Tests.dll service-job-probe OUTPUT_FILE
@@ -32,7 +32,7 @@ internal static class ServiceJobProbe
         });
         await File.AppendAllTextAsync(outputFile, "started\n");
         await terminated.Task;
-        var job = await new ServiceJobQuery(NullLogger<ServiceJobQuery>.Instance).GetJobAsync(TimeSpan.FromSeconds(5));
+        var job = await new ServiceManagerQuery(NullLogger<ServiceManagerQuery>.Instance).GetJobAsync(TimeSpan.FromSeconds(5));
         await File.AppendAllTextAsync(outputFile, $"job={job}\n");
         return 0;
     }

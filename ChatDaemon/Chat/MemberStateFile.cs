@@ -38,7 +38,10 @@ public static class MemberStateFile
     }
 
     /// <summary>The record saying that the member stored under <paramref name="name"/> is now <paramref name="state"/>, or gone (null).</summary>
-    public static byte[] Record(string name, MemberState? state)
+    public static byte[] Record(string name, MemberState? state) => EncodedRecord(name, state is null ? [] : MemberStateCodec.Encode(state));
+
+    /// <summary>The record for a state already in its binary form (<see cref="MemberStateCodec.Encode"/>); empty: the member left.</summary>
+    public static byte[] EncodedRecord(string name, ReadOnlySpan<byte> blob)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         byte[] nameBytes = Encoding.ASCII.GetBytes(name);
@@ -47,12 +50,11 @@ public static class MemberStateFile
             throw new ArgumentException("a stored member's name is ASCII of at most 65535 bytes", nameof(name));
         }
 
-        byte[] blob = state is null ? [] : MemberStateCodec.Encode(state);
         var record = new byte[2 + nameBytes.Length + 4 + blob.Length];
         BinaryPrimitives.WriteUInt16LittleEndian(record, (ushort)nameBytes.Length);
         nameBytes.CopyTo(record, 2);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(2 + nameBytes.Length), (uint)blob.Length);
-        blob.CopyTo(record, 2 + nameBytes.Length + 4);
+        blob.CopyTo(record.AsSpan(2 + nameBytes.Length + 4));
         return record;
     }
 
@@ -64,6 +66,19 @@ public static class MemberStateFile
         foreach (var (name, state) in members)
         {
             file.AddRange(Record(name, state));
+        }
+
+        return [.. file];
+    }
+
+    /// <summary>A whole file of states already in their binary form, by name.</summary>
+    public static byte[] WriteEncoded(IEnumerable<KeyValuePair<string, byte[]>> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var file = new List<byte>(Header());
+        foreach (var (name, blob) in members)
+        {
+            file.AddRange(EncodedRecord(name, blob));
         }
 
         return [.. file];

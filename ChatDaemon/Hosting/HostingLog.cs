@@ -27,4 +27,23 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 20, EventName = "IdleMemoryTrimmed", Level = LogLevel.Information, Message = "Idle: returned memory to the system, GC committed {CommittedBeforeMiB} -> {CommittedAfterMiB} MiB ({HeapMiB} MiB live), {PauseMilliseconds} ms pause")]
     public static partial void IdleMemoryTrimmed(ILogger logger, long committedBeforeMiB, long committedAfterMiB, long heapMiB, long pauseMilliseconds);
+
+    // 30-39: connections kept across restarts (ConnectionContinuity).
+    [LoggerMessage(EventId = 30, EventName = "ConnectionsNotKept", Level = LogLevel.Information, Message = "FileDescriptorStoreMax= is 0 (or systemd could not be asked): a restart disconnects clients; see the README on restarts")]
+    public static partial void ConnectionsNotKept(ILogger logger);
+
+    [LoggerMessage(EventId = 31, EventName = "KeptConnectionsAdopted", Level = LogLevel.Information, Message = "Took over {Count} connections kept across the restart, {Restored} with their member state")]
+    public static partial void KeptConnectionsAdopted(ILogger logger, int count, int restored);
+
+    [LoggerMessage(EventId = 32, EventName = "KeptDescriptorUnusable", Level = LogLevel.Warning, Message = "Descriptor {Name} from the file descriptor store is not a connection this build can serve; closed")]
+    public static partial void KeptDescriptorUnusable(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 33, EventName = "KeptStateProblem", Level = LogLevel.Warning, Message = "Member state kept across the restart: {Problem}")]
+    public static partial void StateProblem(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 34, EventName = "StopKind", Level = LogLevel.Information, Message = "Stopping for systemd job {Job}; handing connections over: {HandingOver}")]
+    public static partial void StopKind(ILogger logger, string job, bool handingOver);
+
+    [LoggerMessage(EventId = 35, EventName = "StateKept", Level = LogLevel.Information, Message = "Handed over {Count} connections; the state of {Members} members ({Bytes} bytes) is kept for the next process")]
+    public static partial void StateKept(ILogger logger, int count, int members, int bytes);
 }

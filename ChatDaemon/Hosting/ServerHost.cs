@@ -144,6 +144,9 @@ public static class ServerHost
         services.AddHostedService<DrainTimeoutExtender>();
         services.AddHostedService<ReloadRehearsal>();
         services.AddHostedService<IdleMemoryTrimmer>();
+        services.AddSingleton<KeptConnections>();
+        services.AddSingleton<IConnectionKeeper>(sp => sp.GetRequiredService<KeptConnections>());
+        services.AddHostedService<ConnectionContinuity>();
         services.AddSingleton<ConnectionServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionServer>());
     }

@@ -26,6 +26,7 @@ public sealed class ConnectionServer : BackgroundService
     private readonly ILogger<ConnectionServer> _logger;
     private readonly IConnectionHandler[] _handlers;
     private readonly IConnectionAdopter _adopter;
+    private readonly IConnectionKeeper? _keeper;
     // A set (the byte value means nothing and keeps each node small): what a stop that runs out of time aborts.
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly ConnectionCountdown _reading = new();
@@ -45,8 +46,10 @@ public sealed class ConnectionServer : BackgroundService
         IServiceProvider services,
         IOptionsMonitor<LimitsOptions> limits,
         IOptionsMonitor<ShutdownOptions> shutdown,
-        ILogger<ConnectionServer> logger)
+        ILogger<ConnectionServer> logger,
+        IConnectionKeeper? keeper = null)
     {
+        _keeper = keeper;
         _listeners = listeners;
         _adopter = adopter;
         _admission = admission;
@@ -191,7 +194,7 @@ public sealed class ConnectionServer : BackgroundService
         }
 
         var served = new List<Task>(connections.Count);
-        var resumed = new List<(ClientConnection Connection, IConnectionHandler Handler, ProtocolSession Session)>(connections.Count);
+        var resumed = new List<(ClientConnection Connection, IConnectionHandler Handler, ProtocolSession Session, string? KeptAs)>(connections.Count);
         foreach (var handed in connections)
         {
             var connection = new ClientConnection(_adopter.Adopt(handed.Socket), handed.Protocol);
@@ -200,21 +203,29 @@ public sealed class ConnectionServer : BackgroundService
             var admission = _admission.TryAdmit(connection.RemoteAddress);
             if (admission != AdmissionResult.Admitted)
             {
-                served.Add(RefuseAsync(connection, handler, admission));
+                served.Add(RefuseKeptAsync(connection, handler, admission, handed.KeptAs));
                 continue;
             }
 
             var session = handed.SavedState.Length == 0 ? handler.CreateSession(connection) : handler.ResumeSession(connection, handed.SavedState);
             session.Rejoin();
-            resumed.Add((connection, handler, session));
+            resumed.Add((connection, handler, session, handed.KeptAs));
         }
 
-        foreach (var (connection, handler, session) in resumed)
+        foreach (var (connection, handler, session, keptAs) in resumed)
         {
-            served.Add(ServeAdmittedAsync(connection, handler, session));
+            served.Add(ServeAdmittedAsync(connection, handler, session, keptAs));
         }
 
         return served;
+    }
+
+    /// <summary>A refused adopted connection is let go of outside the process too, or its client never sees it close.</summary>
+    private async Task RefuseKeptAsync(ClientConnection connection, IConnectionHandler handler, AdmissionResult admission, string? keptAs)
+    {
+        _keeper?.Keep(connection, keptAs);
+        await RefuseAsync(connection, handler, admission).ConfigureAwait(false);
+        _keeper?.Forget(connection);
     }
 
     private async Task OnAcceptedAsync(ConnectionContext context, ListenEndpoint endpoint)
@@ -230,17 +241,18 @@ public sealed class ConnectionServer : BackgroundService
             return;
         }
 
-        await ServeAdmittedAsync(connection, handler, session: null).ConfigureAwait(false);
+        await ServeAdmittedAsync(connection, handler, session: null, keptAs: null).ConfigureAwait(false);
     }
 
     /// <summary>Serves an admitted connection with <paramref name="session"/>, or a new session of its protocol.</summary>
-    private async Task ServeAdmittedAsync(ClientConnection connection, IConnectionHandler handler, ProtocolSession? session)
+    private async Task ServeAdmittedAsync(ClientConnection connection, IConnectionHandler handler, ProtocolSession? session, string? keptAs)
     {
         var context = connection.Context;
         var protocol = connection.Protocol;
         _open.Enter();
         _reading.Enter();
         _connections[connection] = 0;
+        _keeper?.Keep(connection, keptAs);
         NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(protocol), connection.RemoteEndPoint);
         try
         {
@@ -269,7 +281,7 @@ public sealed class ConnectionServer : BackgroundService
                     var handedOver = _handedOver!;
                     lock (handedOver)
                     {
-                        handedOver.Add(new HandedOverConnection(socket, protocol, state ?? [], connection.RemoteEndPoint));
+                        handedOver.Add(new HandedOverConnection(socket, protocol, state ?? [], connection.RemoteEndPoint, _keeper?.NameOf(connection)));
                     }
 
                     reason = ShutdownReason.HandedOver;
@@ -303,6 +315,7 @@ public sealed class ConnectionServer : BackgroundService
             if (connection.Reason != ShutdownReason.HandedOver)
             {
                 await CloseQuietlyAsync(connection, ShutdownReason.ClientClosed).ConfigureAwait(false);
+                _keeper?.Forget(connection);
             }
 
             _connections.TryRemove(connection, out _);

@@ -10,6 +10,13 @@ public static class FileDescriptorName
     /// <summary>FDNAME_MAX in systemd's fdname_is_valid().</summary>
     public const int MaxLength = 255;
 
+    /// <summary>
+    /// What the names of descriptors this process puts in the store start with: when they come back in
+    /// LISTEN_FDNAMES, the prefix tells them from the socket units' listeners (whose names a unit's
+    /// <c>FileDescriptorName=</c> sets, and must not start with it).
+    /// </summary>
+    public const string KeptPrefix = "kept-";
+
     public static bool IsValid(string? name)
     {
         if (string.IsNullOrEmpty(name) || name.Length > MaxLength)

@@ -36,9 +36,9 @@ public sealed unsafe class FileDescriptorStore : IFileDescriptorStore, IDisposab
     public bool Store(string name, SafeHandle descriptor, bool pollForHangup = true)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        if (!FileDescriptorName.IsValid(name))
+        if (!FileDescriptorName.IsValid(name) || !name.StartsWith(FileDescriptorName.KeptPrefix, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"'{name}' is not a valid FDNAME (1-{FileDescriptorName.MaxLength} printable ASCII characters, no ':')", nameof(name));
+            throw new ArgumentException($"'{name}' is not a valid name for the store (1-{FileDescriptorName.MaxLength} printable ASCII characters, no ':', starting with '{FileDescriptorName.KeptPrefix}')", nameof(name));
         }
 
         string message = pollForHangup ? $"FDSTORE=1\nFDNAME={name}" : $"FDSTORE=1\nFDNAME={name}\nFDPOLL=0";

@@ -8,4 +8,7 @@ public interface ISystemdSocketActivation
 {
     /// <summary>Passed listening stream sockets, in descriptor order.</summary>
     IReadOnlyList<SystemdListenSocket> Sockets { get; }
+
+    /// <summary>Descriptors back from the file descriptor store (names starting with <see cref="FileDescriptorName.KeptPrefix"/>), not inspected.</summary>
+    IReadOnlyList<KeptDescriptor> Kept => [];
 }

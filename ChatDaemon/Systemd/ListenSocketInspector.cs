@@ -11,9 +11,7 @@ internal static unsafe class ListenSocketInspector
     {
         string what = $"Socket activation: descriptor {fileDescriptor} (\"{name}\")";
 
-        // sd_listen_fds(3) sets FD_CLOEXEC on every passed descriptor so children do not inherit them.
-        int flags = LibC.fcntl(fileDescriptor, LibC.F_GETFD, 0);
-        if (flags < 0 || LibC.fcntl(fileDescriptor, LibC.F_SETFD, flags | LibC.FD_CLOEXEC) < 0)
+        if (!SetCloseOnExec(fileDescriptor))
         {
             throw new SystemdSocketActivationException($"{what} is not open (errno {LibC.errno}).");
         }
@@ -46,6 +44,29 @@ internal static unsafe class ListenSocketInspector
         };
 
         return new SystemdListenSocket(fileDescriptor, name, family);
+    }
+
+    /// <summary>sd_listen_fds(3) sets FD_CLOEXEC on every passed descriptor so children do not inherit them; false when it is not open.</summary>
+    public static bool SetCloseOnExec(int fileDescriptor)
+    {
+        int flags = LibC.fcntl(fileDescriptor, LibC.F_GETFD, 0);
+        return flags >= 0 && LibC.fcntl(fileDescriptor, LibC.F_SETFD, flags | LibC.FD_CLOEXEC) >= 0;
+    }
+
+    /// <summary>Whether the descriptor is a connected (not listening) stream socket: what a kept client connection must be.</summary>
+    public static bool IsConnectedStreamSocket(int fileDescriptor)
+    {
+        int type = 0, listening = 0;
+        uint length = sizeof(int);
+        if (LibC.getsockopt(fileDescriptor, LibC.SOL_SOCKET, LibC.SO_TYPE, &type, &length) != 0)
+        {
+            return false;
+        }
+
+        length = sizeof(int);
+        return type == LibC.SOCK_STREAM
+            && LibC.getsockopt(fileDescriptor, LibC.SOL_SOCKET, LibC.SO_ACCEPTCONN, &listening, &length) == 0
+            && listening == 0;
     }
 
     private static int GetSocketOption(int fileDescriptor, int option, string what)

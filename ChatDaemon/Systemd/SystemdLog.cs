@@ -77,4 +77,12 @@ internal static partial class SystemdLog
     [LoggerMessage(EventId = 433, EventName = "ServiceJobUnknown", Level = LogLevel.Warning,
         Message = "Could not ask systemd whether this is a stop or a restart ({Reason}); treating it as a stop")]
     public static partial void ServiceJobUnknown(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 434, EventName = "KeptDescriptorsReceived", Level = LogLevel.Information,
+        Message = "{Count} descriptors came back from the file descriptor store")]
+    public static partial void KeptDescriptorsReceived(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 435, EventName = "FileDescriptorStoreMaxUnknown", Level = LogLevel.Warning,
+        Message = "Could not ask systemd for this service's FileDescriptorStoreMax= ({Reason}); clients will not be kept across restarts")]
+    public static partial void FileDescriptorStoreMaxUnknown(ILogger logger, string reason);
 }

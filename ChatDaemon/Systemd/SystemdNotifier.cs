@@ -38,6 +38,9 @@ public sealed class SystemdNotifier : ISystemdNotifier, IDisposable
 
     public bool IsEnabled => _endPoint is not null;
 
+    /// <summary>The notification socket (NOTIFY_SOCKET, read once), for the file descriptor store's messages.</summary>
+    internal UnixDomainSocketEndPoint? EndPoint => _endPoint;
+
     /// <summary>
     /// sd_notify(3): an absolute path, or a leading "@" for the Linux abstract namespace (unix(7):
     /// the name then starts with a NUL byte). Other forms (vsock:, systemd 254+) are not supported.

@@ -31,6 +31,10 @@ public static class SystemdServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SystemdNotifier>();
         services.TryAddSingleton<ISystemdNotifier>(provider => provider.GetRequiredService<SystemdNotifier>());
+        services.TryAddSingleton<IFileDescriptorStore>(provider => new FileDescriptorStore(
+            provider.GetRequiredService<SystemdNotifier>().EndPoint,
+            provider.GetRequiredService<ILogger<FileDescriptorStore>>()));
+        services.TryAddSingleton<IServiceManagerQuery, ServiceManagerQuery>();
 
         if (!isSystemdService)
         {

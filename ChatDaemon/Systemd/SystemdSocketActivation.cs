@@ -32,17 +32,33 @@ public sealed class SystemdSocketActivation : ISystemdSocketActivation
         }
 
         var sockets = new List<SystemdListenSocket>(passed.Count);
+        var kept = new List<KeptDescriptor>();
         foreach ((int fileDescriptor, string name) in passed)
         {
+            if (name.StartsWith(FileDescriptorName.KeptPrefix, StringComparison.Ordinal))
+            {
+                // Whatever it is, it is the store's and the application's to judge; never a listener.
+                ListenSocketInspector.SetCloseOnExec(fileDescriptor);
+                kept.Add(new KeptDescriptor(fileDescriptor, name));
+                continue;
+            }
+
             SystemdListenSocket socket = ListenSocketInspector.Adopt(fileDescriptor, name);
             SystemdLog.ListenSocketReceived(logger, socket.FileDescriptor, socket.Name, socket.AddressFamily.ToString());
             sockets.Add(socket);
         }
 
         Sockets = sockets;
+        Kept = kept;
+        if (kept.Count > 0)
+        {
+            SystemdLog.KeptDescriptorsReceived(logger, kept.Count);
+        }
     }
 
     public IReadOnlyList<SystemdListenSocket> Sockets { get; }
+
+    public IReadOnlyList<KeptDescriptor> Kept { get; }
 
     private sealed class EmptySocketActivation : ISystemdSocketActivation
     {

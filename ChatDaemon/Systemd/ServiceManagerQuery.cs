@@ -4,14 +4,15 @@ using Tmds.DBus.Protocol;
 namespace ChatDaemon.Systemd;
 
 /// <summary>
-/// Tells a stop from a restart the way systemctl itself would see it: over the system bus, the unit of this
-/// process (<c>org.freedesktop.systemd1.Manager.GetUnitByPID</c>), its queued job (the <c>Job</c> property of
-/// <c>org.freedesktop.systemd1.Unit</c>) and that job's <c>JobType</c> (org.freedesktop.systemd1(5)). While a
-/// restart's stop half runs, the job is still of type "restart"; systemd turns it into a start only once the
-/// service is down. Works on systemd 252 (FileDescriptorStorePreserve=, which would make the question moot,
-/// needs 254). Never throws: what cannot be asked is <see cref="ServiceJob.Unknown"/>, logged once.
+/// Asks systemd about this process's own unit over the system bus (org.freedesktop.systemd1(5)): the unit of
+/// this process (<c>Manager.GetUnitByPID</c>), then one of its properties. A stop is told from a restart the
+/// way systemctl would see it: the unit's queued job (<c>Unit.Job</c>) and that job's <c>JobType</c>; while a
+/// restart's stop half runs, the job is still of type "restart" (systemd turns it into a start only once the
+/// service is down). Works on systemd 252 (FileDescriptorStorePreserve=, which would make the question moot,
+/// needs 254, as does the $FDSTORE variable that would tell <c>FileDescriptorStoreMax=</c>). Never throws:
+/// what cannot be asked is unknown, and logged.
 /// </summary>
-public sealed class ServiceJobQuery(ILogger<ServiceJobQuery> logger) : IServiceJobQuery
+public sealed class ServiceManagerQuery(ILogger<ServiceManagerQuery> logger) : IServiceManagerQuery
 {
     private const string Systemd1 = "org.freedesktop.systemd1";
     private const string Properties = "org.freedesktop.DBus.Properties";
@@ -19,23 +20,30 @@ public sealed class ServiceJobQuery(ILogger<ServiceJobQuery> logger) : IServiceJ
     /// <summary>The bus to ask; null for the system bus (DBUS_SYSTEM_BUS_ADDRESS, or its well-known socket).</summary>
     public string? BusAddress { get; init; }
 
-    public async Task<ServiceJob> GetJobAsync(TimeSpan timeout)
+    public async Task<ServiceJob> GetJobAsync(TimeSpan timeout) =>
+        await AskAsync(QueryJobAsync, timeout, reason => SystemdLog.ServiceJobUnknown(logger, reason)).ConfigureAwait(false) ?? ServiceJob.Unknown;
+
+    public async Task<uint?> GetFileDescriptorStoreMaxAsync(TimeSpan timeout) =>
+        await AskAsync<uint>(QueryFileDescriptorStoreMaxAsync, timeout, reason => SystemdLog.FileDescriptorStoreMaxUnknown(logger, reason)).ConfigureAwait(false);
+
+    private async Task<T?> AskAsync<T>(Func<DBusConnection, string, Task<T>> query, TimeSpan timeout, Action<string> logFailure)
+        where T : struct
     {
         using var cancellation = new CancellationTokenSource(timeout);
         try
         {
-            return await QueryAsync().WaitAsync(cancellation.Token).ConfigureAwait(false);
+            return await RunAsync(query).WaitAsync(cancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            SystemdLog.ServiceJobUnknown(logger, $"no answer within {timeout.TotalMilliseconds:0} ms");
+            logFailure($"no answer within {timeout.TotalMilliseconds:0} ms");
         }
         catch (Exception exception) when (exception is DBusExceptionBase or IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            SystemdLog.ServiceJobUnknown(logger, exception.Message);
+            logFailure(exception.Message);
         }
 
-        return ServiceJob.Unknown;
+        return null;
     }
 
     /// <summary>systemd's job type names (src/core/job.c job_type_table).</summary>
@@ -46,7 +54,8 @@ public sealed class ServiceJobQuery(ILogger<ServiceJobQuery> logger) : IServiceJ
         _ => ServiceJob.Other,
     };
 
-    private async Task<ServiceJob> QueryAsync()
+    /// <summary>Connects, finds this process's unit (GetUnitByPID), and asks <paramref name="query"/> about it.</summary>
+    private async Task<T> RunAsync<T>(Func<DBusConnection, string, Task<T>> query)
     {
         string address = BusAddress ?? DBusAddress.System ?? throw new InvalidOperationException("no system bus address");
         using var connection = new DBusConnection(address);
@@ -55,7 +64,16 @@ public sealed class ServiceJobQuery(ILogger<ServiceJobQuery> logger) : IServiceJ
         string unit = await connection.CallMethodAsync(
             GetUnitByPid(connection, (uint)Environment.ProcessId),
             static (message, _) => message.GetBodyReader().ReadObjectPathAsString()).ConfigureAwait(false);
+        return await query(connection, unit).ConfigureAwait(false);
+    }
 
+    private static async Task<uint> QueryFileDescriptorStoreMaxAsync(DBusConnection connection, string unit) =>
+        await connection.CallMethodAsync(
+            GetProperty(connection, unit, Systemd1 + ".Service", "FileDescriptorStoreMax"),
+            static (message, _) => message.GetBodyReader().ReadVariantValue().GetUInt32()).ConfigureAwait(false);
+
+    private static async Task<ServiceJob> QueryJobAsync(DBusConnection connection, string unit)
+    {
         var (jobId, jobPath) = await connection.CallMethodAsync(
             GetProperty(connection, unit, Systemd1 + ".Unit", "Job"),
             static (message, _) =>
