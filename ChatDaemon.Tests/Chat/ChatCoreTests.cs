@@ -138,6 +138,8 @@ public sealed class ChatCoreTests
     {
         public int Renders { get; private set; }
 
+        public string ProtocolName => "other";
+
         public byte[] Render(ChatMessage message)
         {
             Renders++;

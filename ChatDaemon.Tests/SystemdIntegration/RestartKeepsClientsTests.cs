@@ -54,13 +54,14 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
         }
     }
 
-    private async Task<int> StoredDescriptorsAsync() => int.Parse(await _units.ShowAsync("NFileDescriptorStore"));
+    /// <summary>Client connections in the store: all it holds but the members' state memfd.</summary>
+    private async Task<int> StoredConnectionsAsync() => int.Parse(await _units.ShowAsync("NFileDescriptorStore")) - 1;
 
     [SystemdFact]
     public async Task After_systemctl_restart_every_client_is_still_connected_with_its_nick_and_room_and_a_line_sent_before_arrives_once()
     {
         await ConnectAllAsync();
-        Assert.Equal(Clients, await StoredDescriptorsAsync());
+        Assert.Equal(Clients, await StoredConnectionsAsync());
         string mainPid = await _units.ShowAsync("MainPID");
 
         // A line sent just before the restart: said before it, or carried over in the state, never both.
@@ -87,7 +88,49 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
         }
 
         Assert.All(_clients, client => Assert.DoesNotContain("* server shutting down", client.Received));
-        Assert.Equal(Clients, await StoredDescriptorsAsync());
+        Assert.Equal(Clients, await StoredConnectionsAsync());
+    }
+
+    /// <summary>Every client is still there, under its nick and in its room: the first member of each room is heard by the others.</summary>
+    private async Task AssertEveryoneStillChatsAsync(string marker)
+    {
+        for (int room = 0; room < Rooms; room++)
+        {
+            await _clients[room].SendAsync($"{marker} from r{room}");
+            for (int i = room + Rooms; i < Clients; i += Rooms)
+            {
+                await _clients[i].WaitForLineAsync(line => line == $"<c{room}> {marker} from r{room}", TimeSpan.FromSeconds(30));
+            }
+        }
+    }
+
+    private async Task WaitForNewMainPidAsync(string old) =>
+        await _units.WaitForPropertyAsync("MainPID", pid => pid != old && pid != "0", TimeSpan.FromSeconds(30));
+
+    [SystemdFact]
+    public async Task After_the_main_process_is_killed_with_SIGKILL_every_client_is_still_connected_with_its_nick_and_room()
+    {
+        await ConnectAllAsync();
+        string mainPid = await _units.ShowAsync("MainPID");
+        (await container.ExecAsync("kill", "-KILL", mainPid)).EnsureSuccess();
+        await WaitForNewMainPidAsync(mainPid);
+        await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(30));
+
+        await AssertEveryoneStillChatsAsync("after a crash");
+        Assert.Equal(Clients, await StoredConnectionsAsync());
+    }
+
+    [SystemdFact]
+    public async Task After_a_watchdog_restart_of_a_hung_process_every_client_is_still_connected_with_its_nick_and_room()
+    {
+        await _units.OverrideServiceAsync("WatchdogSec=2s\nTimeoutAbortSec=1s");
+        await ConnectAllAsync();
+        string mainPid = await _units.ShowAsync("MainPID");
+        (await container.ExecAsync("kill", "-STOP", mainPid)).EnsureSuccess();
+        await WaitForNewMainPidAsync(mainPid);
+        await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(30));
+
+        await AssertEveryoneStillChatsAsync("after the watchdog");
     }
 
     [SystemdFact]
@@ -101,7 +144,7 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
             Assert.Contains("* server shutting down", rest);
         }
 
-        Assert.Equal(0, await StoredDescriptorsAsync());
+        Assert.Equal("0", await _units.ShowAsync("NFileDescriptorStore"));
     }
 
     [SystemdFact]
@@ -111,6 +154,7 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
         await _clients[5].SendAsync("/quit bye");
         List<string> rest = await _clients[5].ReadToEndAsync(TimeSpan.FromSeconds(10));
         Assert.Contains("* bye", rest);
-        await _units.WaitForPropertyAsync("NFileDescriptorStore", value => value == (Clients - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // 199 connections and the state.
+        await _units.WaitForPropertyAsync("NFileDescriptorStore", value => value == Clients.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -6,7 +6,7 @@ namespace ChatDaemon.Chat;
 /// The shared chat world: rooms by name and members by nick (both case-insensitive), whatever protocol
 /// each member speaks. Rooms are created on first join and removed when the last member leaves.
 /// </summary>
-public sealed class ChatHub
+public sealed class ChatHub(IMemberObserver? observer = null)
 {
     private readonly ConcurrentDictionary<string, ChatRoom> _rooms = new(RoomName.Comparer);
     private readonly ConcurrentDictionary<string, ChatMember> _nicks = new(NickName.Comparer);
@@ -29,6 +29,7 @@ public sealed class ChatHub
             if (_nicks.TryAdd(nick, member))
             {
                 member.Nick = nick;
+                observer?.Changed(member);
                 return nick;
             }
         }
@@ -52,6 +53,7 @@ public sealed class ChatHub
         }
 
         member.Nick = nick;
+        observer?.Changed(member);
         return true;
     }
 
@@ -66,6 +68,7 @@ public sealed class ChatHub
             if (room.TryAdd(member))
             {
                 member.AddRoom(room);
+                observer?.Changed(member);
                 return room;
             }
 
@@ -75,6 +78,12 @@ public sealed class ChatHub
     }
 
     public void Leave(ChatRoom room, ChatMember member)
+    {
+        LeaveQuietly(room, member);
+        observer?.Changed(member);
+    }
+
+    private void LeaveQuietly(ChatRoom room, ChatMember member)
     {
         member.RemoveRoom(room);
         if (room.Remove(member))
@@ -91,7 +100,7 @@ public sealed class ChatHub
     {
         foreach (var room in member.Rooms)
         {
-            Leave(room, member);
+            LeaveQuietly(room, member);
             if (announce?.Invoke(room) is { } message)
             {
                 room.Broadcast(message, member);
@@ -102,6 +111,8 @@ public sealed class ChatHub
         {
             Interlocked.Add(ref _linesOfDeparted, member.LinesSent);
         }
+
+        observer?.Departed(member);
     }
 
     /// <summary>

@@ -6,5 +6,8 @@ namespace ChatDaemon.Chat;
 /// </summary>
 public interface IChatRenderer
 {
+    /// <summary>The protocol's name in a member's saved state (<see cref="MemberState.Protocol"/>).</summary>
+    string ProtocolName { get; }
+
     byte[] Render(ChatMessage message);
 }

@@ -21,6 +21,7 @@ namespace ChatDaemon.Hosting;
 /// </summary>
 internal sealed class ConnectionContinuity(
     KeptConnections keeper,
+    KeptMemberStates states,
     IFileDescriptorStore store,
     IServiceManagerQuery serviceManager,
     ISystemdSocketActivation activation,
@@ -28,9 +29,6 @@ internal sealed class ConnectionContinuity(
     IHostApplicationLifetime lifetime,
     ILogger<ConnectionContinuity> logger) : IHostedService
 {
-    /// <summary>The name the members' state is kept under; it never polls for a hangup (FDPOLL=0: a memfd has none).</summary>
-    internal const string StateName = FileDescriptorName.KeptPrefix + "state";
-
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
     private bool _handingOver;
 
@@ -53,9 +51,14 @@ internal sealed class ConnectionContinuity(
 
         keeper.Enable();
         lifetime.ApplicationStopping.Register(DecideHandover);
+        var keptState = kept.FirstOrDefault(d => d.Name == KeptMemberStates.StateName);
+        var previous = keptState is null ? null : ReadStateFile(keptState);
+
+        // The new state file replaces the old in the store before anyone rejoins: their records go to it.
+        states.Start();
         if (kept.Count > 0)
         {
-            AdoptKept(kept);
+            AdoptKept(kept.Where(d => d.Name != KeptMemberStates.StateName), previous);
         }
     }
 
@@ -67,14 +70,14 @@ internal sealed class ConnectionContinuity(
         }
 
         var handedOver = await server.HandedOver.ConfigureAwait(false);
-        var states = handedOver
+        var saved = handedOver
             .Where(c => c.KeptAs is not null && c.SavedState.Length > 0)
             .Select(c => new KeyValuePair<string, byte[]>(c.KeptAs!, c.SavedState))
             .ToList();
-        byte[] file = MemberStateFile.WriteEncoded(states);
-        if (StoreStateFile(file))
+        byte[] file = MemberStateFile.WriteEncoded(saved);
+        if (states.Replace(file))
         {
-            HostingLog.StateKept(logger, handedOver.Count, states.Count, file.Length);
+            HostingLog.StateKept(logger, handedOver.Count, saved.Count, file.Length);
         }
     }
 
@@ -82,27 +85,21 @@ internal sealed class ConnectionContinuity(
     private void DecideHandover()
     {
         var job = serviceManager.GetJobAsync(QueryTimeout).GetAwaiter().GetResult();
-        if (job == ServiceJob.Restart)
+        if (job == ServiceJob.Restart && states.IsKeeping)
         {
             _handingOver = true;
+            states.Freeze();
             server.HandOverOnStop();
         }
 
         HostingLog.StopKind(logger, job.ToString(), _handingOver);
     }
 
-    private void AdoptKept(IReadOnlyList<KeptDescriptor> kept)
+    private void AdoptKept(IEnumerable<KeptDescriptor> kept, MemberStateFileContents? previous)
     {
-        MemberStateFileContents? states = null;
         var connections = new List<HandedOverConnection>();
         foreach (var descriptor in kept)
         {
-            if (descriptor.Name == StateName)
-            {
-                states = ReadStateFile(descriptor);
-                continue;
-            }
-
             if (!KeptConnections.TryParseName(descriptor.Name, out var protocol) || !ListenSocketInspector.IsConnectedStreamSocket(descriptor.FileDescriptor))
             {
                 HostingLog.KeptDescriptorUnusable(logger, descriptor.Name);
@@ -118,7 +115,7 @@ internal sealed class ConnectionContinuity(
         int restored = 0;
         for (int i = 0; i < connections.Count; i++)
         {
-            if (states?.Members.TryGetValue(connections[i].KeptAs!, out var state) == true)
+            if (previous?.Members.TryGetValue(connections[i].KeptAs!, out var state) == true)
             {
                 connections[i] = connections[i] with { SavedState = MemberStateCodec.Encode(state) };
                 restored++;
@@ -131,8 +128,7 @@ internal sealed class ConnectionContinuity(
 
     private MemberStateFileContents? ReadStateFile(KeptDescriptor descriptor)
     {
-        // Read once and let go: the next restart writes a new one.
-        store.Remove(descriptor.Name);
+        // Read once; KeptMemberStates puts a new one in its place.
         using var file = new SafeFileHandle(descriptor.FileDescriptor, ownsHandle: true);
         try
         {
@@ -152,25 +148,6 @@ internal sealed class ConnectionContinuity(
             HostingLog.StateProblem(logger, exception.Message);
             return null;
         }
-    }
-
-    private unsafe bool StoreStateFile(byte[] contents)
-    {
-        int fd;
-        fixed (byte* name = "chatdaemon-state\0"u8)
-        {
-            fd = LibC.memfd_create(name, LibC.MFD_CLOEXEC);
-        }
-
-        if (fd < 0)
-        {
-            HostingLog.StateProblem(logger, $"memfd_create failed (errno {LibC.errno}); members come back as new guests");
-            return false;
-        }
-
-        using var file = new SafeFileHandle(fd, ownsHandle: true);
-        RandomAccess.Write(file, contents, 0);
-        return store.Store(StateName, file, pollForHangup: false);
     }
 
     private static void CloseAll(IReadOnlyList<KeptDescriptor> kept)

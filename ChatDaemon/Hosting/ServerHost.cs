@@ -145,6 +145,8 @@ public static class ServerHost
         services.AddHostedService<ReloadRehearsal>();
         services.AddHostedService<IdleMemoryTrimmer>();
         services.AddSingleton<KeptConnections>();
+        services.AddSingleton<KeptMemberStates>();
+        services.AddSingleton<IMemberObserver>(sp => sp.GetRequiredService<KeptMemberStates>());
         services.AddSingleton<IConnectionKeeper>(sp => sp.GetRequiredService<KeptConnections>());
         services.AddHostedService<ConnectionContinuity>();
         services.AddSingleton<ConnectionServer>();

@@ -194,7 +194,7 @@ public sealed class ConnectionServer : BackgroundService
         }
 
         var served = new List<Task>(connections.Count);
-        var resumed = new List<(ClientConnection Connection, IConnectionHandler Handler, ProtocolSession Session, string? KeptAs)>(connections.Count);
+        var resumed = new List<(ClientConnection Connection, IConnectionHandler Handler, ProtocolSession Session)>(connections.Count);
         foreach (var handed in connections)
         {
             var connection = new ClientConnection(_adopter.Adopt(handed.Socket), handed.Protocol);
@@ -207,14 +207,16 @@ public sealed class ConnectionServer : BackgroundService
                 continue;
             }
 
+            // Kept under its name before it rejoins: what records its place knows it by that name.
+            _keeper?.Keep(connection, handed.KeptAs);
             var session = handed.SavedState.Length == 0 ? handler.CreateSession(connection) : handler.ResumeSession(connection, handed.SavedState);
             session.Rejoin();
-            resumed.Add((connection, handler, session, handed.KeptAs));
+            resumed.Add((connection, handler, session));
         }
 
-        foreach (var (connection, handler, session, keptAs) in resumed)
+        foreach (var (connection, handler, session) in resumed)
         {
-            served.Add(ServeAdmittedAsync(connection, handler, session, keptAs));
+            served.Add(ServeAdmittedAsync(connection, handler, session, kept: true));
         }
 
         return served;
@@ -241,18 +243,22 @@ public sealed class ConnectionServer : BackgroundService
             return;
         }
 
-        await ServeAdmittedAsync(connection, handler, session: null, keptAs: null).ConfigureAwait(false);
+        await ServeAdmittedAsync(connection, handler, session: null, kept: false).ConfigureAwait(false);
     }
 
     /// <summary>Serves an admitted connection with <paramref name="session"/>, or a new session of its protocol.</summary>
-    private async Task ServeAdmittedAsync(ClientConnection connection, IConnectionHandler handler, ProtocolSession? session, string? keptAs)
+    private async Task ServeAdmittedAsync(ClientConnection connection, IConnectionHandler handler, ProtocolSession? session, bool kept)
     {
         var context = connection.Context;
         var protocol = connection.Protocol;
         _open.Enter();
         _reading.Enter();
         _connections[connection] = 0;
-        _keeper?.Keep(connection, keptAs);
+        if (!kept)
+        {
+            _keeper?.Keep(connection, null);
+        }
+
         NetworkingLog.ConnectionOpened(LoggerFor(connection), ListenEndpoint.ProtocolName(protocol), connection.RemoteEndPoint);
         try
         {

@@ -12,6 +12,8 @@ public sealed class LineRenderer : IChatRenderer
 {
     public static LineRenderer Instance { get; } = new();
 
+    public string ProtocolName => LineSession.ProtocolName;
+
     private LineRenderer()
     {
     }
