@@ -326,6 +326,7 @@ public sealed class LineSessionTests
         Assert.Equal("* you are now known as alice", await alice.ReadLineAsync());
 
         var (other, session, _) = Start("b", restored: new MemberState { Protocol = "line", Nick = "alice", Rooms = ["lobby"] });
+        Assert.Equal("* server restarted", await other.ReadLineAsync());
         await other.SendAsync("/nick\r\n");
         Assert.Equal("! usage: /nick NAME", await other.ReadLineAsync());
         Assert.StartsWith("guest-", session.Nick);

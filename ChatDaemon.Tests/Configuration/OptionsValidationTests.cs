@@ -40,6 +40,7 @@ public sealed class OptionsValidationTests
     [InlineData("Limits:KeepAliveSeconds", "40000")]
     [InlineData("Shutdown:DrainTimeoutSeconds", "-1")]
     [InlineData("Chat:DefaultRoom", "two words")]
+    [InlineData("Chat:RestartNotice", "two\nlines")]
     [InlineData("Listen:0", "chat=127.0.0.1")]
     [InlineData("Transport:Kind", "Pigeon")]
     [InlineData("Transport:EventLoops", "-1")]

@@ -51,8 +51,9 @@ public class ConnectionAdoptionTests : IAsyncLifetime
         };
         await using var alice = await ConnectAdoptedAsync(MemberStateCodec.Encode(state));
 
-        // No greeting: the output the old process had not sent comes first.
+        // No greeting: the output the old process had not sent comes first, then the one restart notice.
         Assert.Equal("* was queued for alice", await alice.ReadLineAsync());
+        Assert.Equal("* server restarted", await alice.ReadLineAsync());
         await alice.SendAsync("ne");
         Assert.Equal("<alice> half a line", await bob.ReadLineAsync());
         await bob.SendAsync("/who");

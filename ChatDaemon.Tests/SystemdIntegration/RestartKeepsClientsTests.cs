@@ -75,6 +75,7 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
         {
             await _clients[i].WaitForLineAsync(line => line == "<c0> after the restart", TimeSpan.FromSeconds(20));
             Assert.Equal(1, _clients[i].Received.Count(line => line == "<c0> just before the restart"));
+            Assert.Equal(1, _clients[i].Received.Count(line => line == "* server restarted"));
         }
 
         // Every client still speaks under its nick in its room: the first member of each room is heard by the others.

@@ -11,6 +11,7 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
 {
     // The greeting is sent before the client has said anything; keep it well inside one send queue.
     internal const int MaxMotdBytes = 16 * 1024;
+    internal const int MaxRestartNoticeBytes = 400;
 
     public ValidateOptionsResult Validate(string? name, ChatOptions options)
     {
@@ -32,6 +33,12 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         else if (System.Text.Encoding.UTF8.GetByteCount(options.Motd) > MaxMotdBytes)
         {
             failures.Add($"Chat:Motd: longer than {MaxMotdBytes} bytes");
+        }
+
+        if (options.RestartNotice is null || options.RestartNotice.Contains('\n', StringComparison.Ordinal) || options.RestartNotice.Contains('\r', StringComparison.Ordinal)
+            || System.Text.Encoding.UTF8.GetByteCount(options.RestartNotice) > MaxRestartNoticeBytes)
+        {
+            failures.Add($"Chat:RestartNotice: must be one line of at most {MaxRestartNoticeBytes} bytes (empty for none)");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,6 +6,12 @@ public sealed class ChatOptions
     /// <summary>Message of the day sent to every new chat client; may have several lines. Empty sends none.</summary>
     public string Motd { get; set; } = "Welcome to ChatDaemon. Type /help for commands.";
 
+    /// <summary>
+    /// The one line a client kept across a restart or a crash is told once it is served again (README
+    /// "Restarts"); empty tells it nothing. One line, at most 400 bytes.
+    /// </summary>
+    public string RestartNotice { get; set; } = "server restarted";
+
     /// <summary>The room a new client starts in.</summary>
     public string DefaultRoom { get; set; } = "lobby";
 

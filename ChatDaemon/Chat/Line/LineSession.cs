@@ -485,6 +485,13 @@ public sealed class LineSession : ProtocolSession, IOutboundQueueOwner
             Member.Send(restored.UnsentOutput);
         }
 
+        // At most one line says anything happened (the output above was due anyway).
+        string notice = _shared.Settings.Chat.RestartNotice;
+        if (notice.Length > 0)
+        {
+            Send(LineText.Notice(notice));
+        }
+
         Member.CountLines(restored.LinesSent);
         _linesTooLong = restored.LinesTooLong;
         _bucket.Restore(restored.RateTokens);
