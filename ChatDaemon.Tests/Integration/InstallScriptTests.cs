@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>
-/// The install path users take: deploy/install.sh publishes (Release, ReadyToRun) and installs into a
-/// root; the installed binary must then start and serve. The systemd suite installs the Debug build for
-/// speed, so this is where a broken published build shows up.
+/// The install path users take: deploy/install.sh publishes (Release, Native AOT by default) and installs
+/// into a root; the installed binary must then start and serve.
 /// </summary>
 public sealed class InstallScriptTests : IDisposable
 {
@@ -41,6 +41,12 @@ public sealed class InstallScriptTests : IDisposable
         string config = Path.Combine(_root, "etc", "chatdaemon", "chatdaemon.json");
         Assert.True(File.Exists(config), "a default configuration is installed");
 
+        // Native AOT: one executable, no managed assembly or runtime beside it, its symbols not installed,
+        // and the unit's MemoryDenyWriteExecute=yes left on (no JIT drop-in).
+        Assert.Equal(["chatdaemon", "chatdaemon-reload"], Directory.GetFiles(Path.GetDirectoryName(binary)!).Select(Path.GetFileName).Order());
+        Assert.Equal("\u007fELF", Encoding.ASCII.GetString(File.ReadAllBytes(binary), 0, 4));
+        Assert.False(File.Exists(JitDropIn), "a native build needs no MemoryDenyWriteExecute=no drop-in");
+
         using var daemon = new Process
         {
             StartInfo = new ProcessStartInfo(binary, ["--config", config, "--listen", "chat=127.0.0.1:0"]) { RedirectStandardError = true },
@@ -57,6 +63,24 @@ public sealed class InstallScriptTests : IDisposable
             daemon.Kill();
             await daemon.WaitForExitAsync();
         }
+    }
+
+    private string JitDropIn => Path.Combine(_root, "etc", "systemd", "system", "chatdaemon.service.d", "jit.conf");
+
+    [Fact]
+    public async Task A_build_that_uses_the_JIT_is_installed_with_a_drop_in_that_allows_writable_executable_memory()
+    {
+        string debugBuild = Path.GetDirectoryName(typeof(ChatDaemon.Networking.ConnectionServer).Assembly.Location)!;
+        var install = Process.Start(new ProcessStartInfo("bash", [Path.Combine(Repository, "deploy", "install.sh"), "--root", _root, "--no-publish", "--from", debugBuild])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        string installErrors = await install.StandardError.ReadToEndAsync();
+        await install.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(install.ExitCode == 0, $"install.sh failed ({install.ExitCode}): {installErrors}");
+        Assert.Contains("MemoryDenyWriteExecute=no", await File.ReadAllTextAsync(JitDropIn));
+        Assert.Contains("MemoryDenyWriteExecute=yes", await File.ReadAllTextAsync(Path.Combine(_root, "etc", "systemd", "system", "chatdaemon.service")));
     }
 
     private static async Task<int> ReadPortAsync(Process daemon)

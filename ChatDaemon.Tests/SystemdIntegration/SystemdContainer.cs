@@ -166,8 +166,10 @@ public sealed class SystemdContainer : IAsyncLifetime
                 return;
             }
 
-            (await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--no-publish", "--from", ChatDaemonBuildOutput()))
+            string build = await ChatDaemonBuildOutputAsync();
+            (await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--no-publish", "--from", build))
                 .EnsureSuccess();
+            _diagnostics.OnMessage(new DiagnosticMessage($"installed chatdaemon from {build}"));
             _chatDaemonInstalled = true;
         }
         finally
@@ -176,8 +178,39 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The build the suite installs: Native AOT, what deploy/install.sh installs by default, published once per
+    /// run (about 40 s; into the repository, which the container sees, unlike the host's /tmp).
+    /// CHATDAEMON_TEST_BUILD=jit installs the Debug build beside this assembly instead: quicker while iterating,
+    /// and install.sh then adds its MemoryDenyWriteExecute=no drop-in.
+    /// </summary>
+    private static async Task<string> ChatDaemonBuildOutputAsync()
+    {
+        if (Environment.GetEnvironmentVariable("CHATDAEMON_TEST_BUILD") == "jit")
+        {
+            return JitBuildOutput();
+        }
+
+        string output = Path.Combine(RepositoryRoot, "ChatDaemon", "bin", "systemd-suite-aot");
+        var startInfo = ChildProcess.RedirectedStartInfo("dotnet",
+            ["publish", Path.Combine(RepositoryRoot, "ChatDaemon", "ChatDaemon.csproj"), "-c", "Release", "-r", "linux-x64",
+             "-p:PublishAot=true", "-p:IntermediateOutputPath=obj/Release/aot/", "-p:OutputPath=bin/aot/",
+             "-o", output, "--nologo", "--disable-build-servers"]);
+        using var process = Process.Start(startInfo)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(cts.Token);
+        if (process.ExitCode != 0 || !File.Exists(Path.Combine(output, "chatdaemon")) || File.Exists(Path.Combine(output, "chatdaemon.dll")))
+        {
+            throw new InvalidOperationException($"Native AOT publish failed (exit {process.ExitCode}); it needs clang, lld and zlib1g-dev:\n{await stdout}\n{await stderr}");
+        }
+
+        return output;
+    }
+
     /// <summary>ChatDaemon/bin/CONFIGURATION/net10.0, built alongside this test assembly.</summary>
-    private static string ChatDaemonBuildOutput()
+    private static string JitBuildOutput()
     {
         string testOutput = Path.GetDirectoryName(typeof(SystemdContainer).Assembly.Location)!;
         string framework = Path.GetFileName(testOutput);
