@@ -6,19 +6,28 @@ namespace ChatDaemon.Tests.Hosting;
 public sealed class KeptConnectionsTests
 {
     [Theory]
-    [InlineData("kept-chat-1234-E1f", ListenerProtocol.Chat)]
-    [InlineData("kept-echo-99-0HN8T2", ListenerProtocol.Echo)]
+    [InlineData("~chat", ListenerProtocol.Chat)]
+    [InlineData("~echo", ListenerProtocol.Echo)]
     public void A_kept_connections_name_says_its_protocol(string name, ListenerProtocol expected)
     {
         Assert.True(KeptConnections.TryParseName(name, out var protocol));
         Assert.Equal(expected, protocol);
+        Assert.Equal(name, KeptConnections.NameFor(expected));
     }
 
     [Theory]
-    [InlineData("kept-state")]
-    [InlineData("kept-irc-1-2")]
+    [InlineData("~state")]
+    [InlineData("~irc")]
     [InlineData("chat")]
-    [InlineData("kept-")]
-    public void A_name_this_build_did_not_make_for_a_connection_is_not_one(string name) =>
+    [InlineData("~")]
+    public void A_name_this_build_did_not_give_a_connection_is_not_one(string name) =>
         Assert.False(KeptConnections.TryParseName(name, out _));
+
+    [Fact]
+    public void The_names_of_the_most_connections_kept_fit_the_variable_systemd_passes_them_in()
+    {
+        // LISTEN_FDNAMES: every name and a ':' between, plus the listeners and the state.
+        int length = (KeptConnections.MaxKept * (KeptConnections.NameFor(ListenerProtocol.Chat).Length + 1)) + 256;
+        Assert.True(length < ChatDaemon.Systemd.FileDescriptorName.MaxNamesLength, $"{length} bytes");
+    }
 }

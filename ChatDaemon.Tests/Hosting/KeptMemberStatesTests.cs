@@ -25,7 +25,7 @@ public sealed class KeptMemberStatesTests : IDisposable
 
     public KeptMemberStatesTests()
     {
-        _keeper = new KeptConnections(_store);
+        _keeper = new KeptConnections(_store, NullLogger<KeptConnections>.Instance);
         _keeper.Enable();
         _states = new KeptMemberStates(_keeper, _store, NullLogger<KeptMemberStates>.Instance);
         _hub = new ChatHub(_states);

@@ -18,14 +18,9 @@ public sealed class ConnectionHandoverTests
         return await connections.HandedOver.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private static void Adopt(TestServer server, IEnumerable<HandedOverConnection> handedOver)
-    {
-        var connections = server.Services.GetRequiredService<ConnectionServer>();
-        foreach (var connection in handedOver)
-        {
-            _ = connections.AdoptAsync(connection.Socket, connection.Protocol, connection.SavedState);
-        }
-    }
+    /// <summary>All together, as the next process adopts them: every member back in its room before any reads.</summary>
+    private static void Adopt(TestServer server, IReadOnlyList<HandedOverConnection> handedOver) =>
+        _ = server.Services.GetRequiredService<ConnectionServer>().Adopt(handedOver);
 
     [Fact]
     public async Task Clients_of_a_server_that_hands_over_keep_their_connection_nick_room_and_half_sent_line()

@@ -62,10 +62,10 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
     {
         string path = Path.Combine(_directory, "kept");
         using var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);
-        Assert.True(_store.Store("kept-client-7", file));
+        Assert.True(_store.Store("~client-7", file));
 
         var (text, descriptors) = Receive();
-        Assert.Equal("FDSTORE=1\nFDNAME=kept-client-7", text);
+        Assert.Equal("FDSTORE=1\nFDNAME=~client-7", text);
         var received = Assert.Single(descriptors);
         using (received)
         {
@@ -79,18 +79,18 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
     public void A_descriptor_stored_without_polling_says_FDPOLL_0()
     {
         using var file = File.OpenHandle(Path.Combine(_directory, "kept"), FileMode.Create, FileAccess.ReadWrite);
-        Assert.True(_store.Store("kept-state", file, pollForHangup: false));
+        Assert.True(_store.Store("~state", file, pollForHangup: false));
         var (text, descriptors) = Receive();
-        Assert.Equal("FDSTORE=1\nFDNAME=kept-state\nFDPOLL=0", text);
+        Assert.Equal("FDSTORE=1\nFDNAME=~state\nFDPOLL=0", text);
         Assert.Single(descriptors).Dispose();
     }
 
     [Fact]
     public void Remove_sends_FDSTOREREMOVE_with_the_name_and_no_descriptor()
     {
-        Assert.True(_store.Remove("kept-client-7"));
+        Assert.True(_store.Remove("~client-7"));
         var (text, descriptors) = Receive();
-        Assert.Equal("FDSTOREREMOVE=1\nFDNAME=kept-client-7", text);
+        Assert.Equal("FDSTOREREMOVE=1\nFDNAME=~client-7", text);
         Assert.Empty(descriptors);
     }
 
@@ -100,8 +100,8 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
         using var store = new FileDescriptorStore(null, NullLogger<FileDescriptorStore>.Instance);
         using var file = File.OpenHandle(Path.Combine(_directory, "kept"), FileMode.Create, FileAccess.ReadWrite);
         Assert.False(store.IsEnabled);
-        Assert.False(store.Store("kept-client-1", file));
-        Assert.False(store.Remove("kept-client-1"));
+        Assert.False(store.Store("~client-1", file));
+        Assert.False(store.Remove("~client-1"));
     }
 
     [Fact]
@@ -110,11 +110,11 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
         string path = Path.Combine(_directory, "gone");
         var endPoint = new UnixDomainSocketEndPoint(path);
         using var store = new FileDescriptorStore(endPoint, NullLogger<FileDescriptorStore>.Instance);
-        Assert.False(store.Remove("kept-client-1"));
+        Assert.False(store.Remove("~client-1"));
 
         using var manager = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         manager.Bind(endPoint);
-        Assert.True(store.Remove("kept-client-1"));
+        Assert.True(store.Remove("~client-1"));
     }
 
     [Theory]
@@ -135,7 +135,7 @@ public sealed unsafe class FileDescriptorStoreTests : IDisposable
     {
         using var file = File.OpenHandle(Path.Combine(_directory, "kept"), FileMode.Create, FileAccess.ReadWrite);
         var ex = Assert.Throws<ArgumentException>(() => _store.Store("client-7", file));
-        Assert.Contains("kept-", ex.Message);
+        Assert.Contains("starting with '~'", ex.Message);
     }
 
     [Fact]

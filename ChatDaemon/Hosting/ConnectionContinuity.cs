@@ -108,14 +108,15 @@ internal sealed class ConnectionContinuity(
                 continue;
             }
 
+            string? key = KeptConnections.KeyOf(descriptor.FileDescriptor);
             var socket = new Socket(new SafeSocketHandle(descriptor.FileDescriptor, ownsHandle: true));
-            connections.Add(new HandedOverConnection(socket, protocol, [], null, descriptor.Name));
+            connections.Add(new HandedOverConnection(socket, protocol, [], null, key));
         }
 
         int restored = 0;
         for (int i = 0; i < connections.Count; i++)
         {
-            if (previous?.Members.TryGetValue(connections[i].KeptAs!, out var state) == true)
+            if (connections[i].KeptAs is { } key && previous?.Members.TryGetValue(key, out var state) == true)
             {
                 connections[i] = connections[i] with { SavedState = MemberStateCodec.Encode(state) };
                 restored++;

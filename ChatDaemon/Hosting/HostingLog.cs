@@ -46,4 +46,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 35, EventName = "StateKept", Level = LogLevel.Information, Message = "Handed over {Count} connections; the state of {Members} members ({Bytes} bytes) is kept for the next process")]
     public static partial void StateKept(ILogger logger, int count, int members, int bytes);
+
+    [LoggerMessage(EventId = 36, EventName = "KeepLimitReached", Level = LogLevel.Warning, Message = "{Max} connections are kept in the file descriptor store, the most whose names fit LISTEN_FDNAMES; later ones are not kept across a restart")]
+    public static partial void KeepLimitReached(ILogger logger, int max);
 }

@@ -97,15 +97,15 @@ internal sealed class KeptMemberStates(KeptConnections keeper, IFileDescriptorSt
 
     private void Append(ChatMember member, bool departed)
     {
-        if (_file is null || member.Connection is not { } connection || keeper.NameOf(connection) is not { } name)
+        if (_file is null || member.Connection is not { } connection || keeper.NameOf(connection) is not { } key)
         {
             return;
         }
 
         // Nick and rooms only: what a crash can keep. Output and unhandled input are saved at a restart.
         byte[] record = departed
-            ? MemberStateFile.Record(name, null)
-            : MemberStateFile.Record(name, new MemberState
+            ? MemberStateFile.Record(key, null)
+            : MemberStateFile.Record(key, new MemberState
             {
                 Protocol = member.Renderer.ProtocolName,
                 Nick = member.Nick,

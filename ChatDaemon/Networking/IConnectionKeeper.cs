@@ -7,14 +7,14 @@ namespace ChatDaemon.Networking;
 public interface IConnectionKeeper
 {
     /// <summary>
-    /// A connection is served: keep it, under a name of its own. <paramref name="keptAs"/> is the name an
-    /// adopted connection is kept under already (it is not kept again); null for a new one.
+    /// A connection is served: keep it. <paramref name="keptAs"/> is the key of an adopted connection, which is
+    /// kept already (not kept again); null for a new one.
     /// </summary>
     void Keep(ClientConnection connection, string? keptAs);
 
-    /// <summary>The connection ended (not handed over): let go of the kept duplicate, or its peer never sees it close.</summary>
+    /// <summary>The connection ended (not handed over) and its socket was shut down: it is kept no more.</summary>
     void Forget(ClientConnection connection);
 
-    /// <summary>The name <paramref name="connection"/> is kept under; null when it is not kept.</summary>
+    /// <summary>The key <paramref name="connection"/> is kept under (its saved state's key); null when it is not kept.</summary>
     string? NameOf(ClientConnection connection);
 }

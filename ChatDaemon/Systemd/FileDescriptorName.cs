@@ -13,9 +13,14 @@ public static class FileDescriptorName
     /// <summary>
     /// What the names of descriptors this process puts in the store start with: when they come back in
     /// LISTEN_FDNAMES, the prefix tells them from the socket units' listeners (whose names a unit's
-    /// <c>FileDescriptorName=</c> sets, and must not start with it).
+    /// <c>FileDescriptorName=</c> sets, and must not start with it). One character: every stored descriptor's
+    /// name is in that one variable, and execve(2) refuses a variable over 128 KiB (MAX_ARG_STRLEN; systemd
+    /// then fails the start with 203/EXEC), so names are kept short.
     /// </summary>
-    public const string KeptPrefix = "kept-";
+    public const string KeptPrefix = "~";
+
+    /// <summary>The longest LISTEN_FDNAMES execve(2) takes (MAX_ARG_STRLEN, 32 pages), less its "LISTEN_FDNAMES=" and NUL.</summary>
+    public const int MaxNamesLength = (32 * 4096) - 16;
 
     public static bool IsValid(string? name)
     {
