@@ -55,4 +55,14 @@ public sealed class ListenFdsVariablesTests
         var error = Assert.Throws<SystemdSocketActivationException>(() => ListenFdsVariables.Parse(pid, fds, null, OurPid, out _));
         Assert.StartsWith(variable + "=", error.Message);
     }
+
+    [Fact]
+    public void Ten_thousand_descriptors_back_from_the_store_are_a_count_not_an_error()
+    {
+        // The file descriptor store hands back one descriptor per kept client after the units' own.
+        string names = string.Join(':', ["chat", .. Enumerable.Repeat("~chat", 10_000), "~state"]);
+        var passed = ListenFdsVariables.Parse("42", "10002", names, 42, out _);
+        Assert.Equal(10_002, passed.Count);
+        Assert.Equal((10_004, "~state"), passed[^1]);
+    }
 }

@@ -7,8 +7,12 @@ namespace ChatDaemon.Systemd;
 /// </summary>
 internal static class ListenFdsVariables
 {
-    /// <summary>Upper bound on passed descriptors; systemd.socket(5) units rarely pass more than a few.</summary>
-    private const int MaxDescriptors = 4096;
+    /// <summary>
+    /// Upper bound on passed descriptors. Socket units pass a few, but the file descriptor store passes back
+    /// what it kept (systemd.service(5) FileDescriptorStoreMax=: one per client connection), so the bound is
+    /// the kernel's own per-process ceiling (fs.nr_open, 1,048,576 by default), not a guess at a sane count.
+    /// </summary>
+    private const int MaxDescriptors = 1024 * 1024;
 
     /// <summary>
     /// Returns (descriptor, name) pairs meant for <paramref name="ourPid"/>; empty when the variables are
