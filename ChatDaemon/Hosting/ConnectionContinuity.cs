@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using ChatDaemon.Chat;
 using ChatDaemon.Interop;
@@ -29,7 +30,10 @@ internal sealed class ConnectionContinuity(
     IHostApplicationLifetime lifetime,
     ILogger<ConnectionContinuity> logger) : IHostedService
 {
+    // systemd answers in a few ms; at a stop PID 1 may be busy with the stop itself and 10,000 stored descriptors,
+    // and a restart taken for a stop disconnects everyone, so the question at a stop may take longer.
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StopQueryTimeout = TimeSpan.FromSeconds(8);
     private bool _handingOver;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -84,7 +88,8 @@ internal sealed class ConnectionContinuity(
     /// <summary>Before any hosted service stops: a restart hands the connections over, anything else stops them.</summary>
     private void DecideHandover()
     {
-        var job = serviceManager.GetJobAsync(QueryTimeout).GetAwaiter().GetResult();
+        long asked = Stopwatch.GetTimestamp();
+        var job = serviceManager.GetJobAsync(StopQueryTimeout).GetAwaiter().GetResult();
         if (job == ServiceJob.Restart && states.IsKeeping)
         {
             _handingOver = true;
@@ -92,7 +97,7 @@ internal sealed class ConnectionContinuity(
             server.HandOverOnStop();
         }
 
-        HostingLog.StopKind(logger, job.ToString(), _handingOver);
+        HostingLog.StopKind(logger, job.ToString(), _handingOver, (long)Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
     }
 
     private void AdoptKept(IEnumerable<KeptDescriptor> kept, MemberStateFileContents? previous)

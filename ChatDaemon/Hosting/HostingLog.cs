@@ -41,8 +41,8 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 33, EventName = "KeptStateProblem", Level = LogLevel.Warning, Message = "Member state kept across the restart: {Problem}")]
     public static partial void StateProblem(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 34, EventName = "StopKind", Level = LogLevel.Information, Message = "Stopping for systemd job {Job}; handing connections over: {HandingOver}")]
-    public static partial void StopKind(ILogger logger, string job, bool handingOver);
+    [LoggerMessage(EventId = 34, EventName = "StopKind", Level = LogLevel.Information, Message = "Stopping for systemd job {Job} (asked in {Milliseconds} ms); handing connections over: {HandingOver}")]
+    public static partial void StopKind(ILogger logger, string job, bool handingOver, long milliseconds);
 
     [LoggerMessage(EventId = 35, EventName = "StateKept", Level = LogLevel.Information, Message = "Handed over {Count} connections; the state of {Members} members ({Bytes} bytes) is kept for the next process")]
     public static partial void StateKept(ILogger logger, int count, int members, int bytes);
