@@ -75,8 +75,17 @@ public sealed class EpollTransportTests : IAsyncLifetime
         // The server reads nothing for a while: its input pipe fills, the socket leaves the read set and
         // the client's writes block in TCP; then everything must arrive, in order.
         var sending = Task.Run(() => client.Send(payload));
-        await Task.Delay(300);
+
+        // Backpressure reached the client: its socket takes no more (the server's window closed), while the send
+        // is still under way. Waited for as a condition, not a time.
+        var deadline = DateTime.UtcNow + Patience;
+        while (client.Poll(TimeSpan.Zero, SelectMode.SelectWrite) && !sending.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
         Assert.False(sending.IsCompleted, "8 MiB fit in the kernel's buffers and the input pipe: the test proves nothing");
+        Assert.False(client.Poll(TimeSpan.Zero, SelectMode.SelectWrite), "the client's socket never filled up");
 
         var received = await ReadExactlyAsync(server.Transport.Input, payload.Length);
         await sending.WaitAsync(Patience);

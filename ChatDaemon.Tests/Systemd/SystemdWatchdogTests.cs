@@ -9,11 +9,20 @@ public sealed class SystemdWatchdogTests
 {
     private sealed class SwitchableProbe(string name) : IWatchdogProbe
     {
+        private int _calls;
+
         public volatile bool Progressing = true;
 
         public string Name => name;
 
-        public bool IsMakingProgress() => Progressing;
+        /// <summary>How often the watchdog asked: once per tick, so a test waits for a tick's decision by it.</summary>
+        public int Calls => Volatile.Read(ref _calls);
+
+        public bool IsMakingProgress()
+        {
+            Interlocked.Increment(ref _calls);
+            return Progressing;
+        }
     }
 
     private sealed class ThrowingProbe : IWatchdogProbe
@@ -45,8 +54,10 @@ public sealed class SystemdWatchdogTests
             await WaitUntil(() => Pings(notifier) == 1 + tick);
         }
 
+        // Just short of the next tick: no timer was due (they fire inside Advance), so no ping can follow.
+        int fired = time.TimersFired;
         time.Advance(TimeSpan.FromSeconds(4.9));
-        await Task.Delay(50);
+        Assert.Equal(fired, time.TimersFired);
         Assert.Equal(5, Pings(notifier));
         await watchdog.StopAsync(CancellationToken.None);
     }
@@ -61,13 +72,15 @@ public sealed class SystemdWatchdogTests
         await watchdog.StartAsync(CancellationToken.None);
         await WaitUntil(() => Pings(notifier) == 1);
 
+        // Three ticks, each waited for until it asked the stalled probe (its decision is then made): none pinged.
         rooms.Progressing = false;
         for (int tick = 0; tick < 3; tick++)
         {
+            int asked = rooms.Calls;
             time.Advance(TimeSpan.FromSeconds(5));
+            await WaitUntil(() => rooms.Calls > asked);
         }
 
-        await Task.Delay(100);
         Assert.Equal(1, Pings(notifier));
 
         rooms.Progressing = true;

@@ -25,6 +25,9 @@ internal sealed class ManualTimeProvider : TimeProvider
     /// <summary>Periods of the timers created so far.</summary>
     public List<TimeSpan> TimerPeriods { get; } = [];
 
+    /// <summary>Timer callbacks run so far (all inside <see cref="Advance"/>): what a test shows nothing was due with.</summary>
+    public int TimersFired { get; private set; }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
@@ -60,6 +63,7 @@ internal sealed class ManualTimeProvider : TimeProvider
 
                 _ticks = Math.Max(_ticks, next.DueTicks!.Value);
                 next.DueTicks = next.PeriodTicks is long period and > 0 ? _ticks + period : null;
+                TimersFired++;
             }
 
             next.Fire();
