@@ -68,7 +68,7 @@ public sealed class OffLoopCommandTests : IAsyncLifetime
         }),
     ]);
 
-    private async Task<(StreamReader Reader, Socket Socket)> ConnectAsync(LineSessionServices services)
+    private async Task<LineClient> ConnectAsync(LineSessionServices services)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _sockets.Add(socket);
@@ -77,14 +77,8 @@ public sealed class OffLoopCommandTests : IAsyncLifetime
         _cleanup.Add(context);
         var session = new LineSession(new ClientConnection(context, ListenerProtocol.Chat), services);
         _ = session.RunAsync(CancellationToken.None);
-        var reader = new StreamReader(new NetworkStream(socket, ownsSocket: false));
-        return (reader, socket);
+        return LineClient.Over(socket);
     }
-
-    private static async Task<string> ReadLineAsync(StreamReader reader) =>
-        (await reader.ReadLineAsync().WaitAsync(Patience)) ?? throw new EndOfStreamException();
-
-    private static Task<int> SendAsync(Socket socket, string line) => socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(line + "\r\n"));
 
     [Fact]
     public async Task While_one_client_waits_for_a_command_that_walks_shared_state_the_event_loop_serves_another()
@@ -93,32 +87,32 @@ public sealed class OffLoopCommandTests : IAsyncLifetime
             new StaticOptionsMonitor<ChatOptions>(new ChatOptions { Motd = "" }),
             new StaticOptionsMonitor<LimitsOptions>(new LimitsOptions { LinesPerSecond = 0 }));
         var services = new LineSessionServices(_hub, settings, new ChatLimitLog(), NullLogger.Instance, TimeProvider.System, Commands());
-        var (alice, aliceSocket) = await ConnectAsync(services);
-        Assert.StartsWith("* you are guest-1", await ReadLineAsync(alice));
-        var (bob, bobSocket) = await ConnectAsync(services);
-        Assert.StartsWith("* you are guest-2", await ReadLineAsync(bob));
-        Assert.Equal("* guest-2 joined lobby", await ReadLineAsync(alice));
+        var alice = await ConnectAsync(services);
+        Assert.StartsWith("* you are guest-1", await alice.ReadLineAsync(Patience));
+        var bob = await ConnectAsync(services);
+        Assert.StartsWith("* you are guest-2", await bob.ReadLineAsync(Patience));
+        Assert.Equal("* guest-2 joined lobby", await alice.ReadLineAsync(Patience));
 
         // A command that does not walk shared state runs on the loop that read it.
-        await SendAsync(bobSocket, "/here");
-        Assert.Equal("* ran", await ReadLineAsync(bob));
+        await bob.SendAsync("/here");
+        Assert.Equal("* ran", await bob.ReadLineAsync(Patience));
         Assert.StartsWith("epoll-", await _inlineRan.Task.WaitAsync(Patience));
 
         // Alice's command is held on a pool thread; her next line waits for it.
-        await SendAsync(aliceSocket, "/block\r\nafter");
+        await alice.SendAsync("/block\r\nafter");
         string? blockThread = await _blockEntered.Task.WaitAsync(Patience);
         Assert.False(blockThread?.StartsWith("epoll-", StringComparison.Ordinal) ?? false, $"ran on {blockThread}");
 
         // Meanwhile the one event loop serves Bob: a command and a message to the room.
-        await SendAsync(bobSocket, "/nick bob");
-        Assert.Equal("* you are now known as bob", await ReadLineAsync(bob));
-        Assert.Equal("* guest-2 is now known as bob", await ReadLineAsync(alice));
-        await SendAsync(bobSocket, "still here");
-        Assert.Equal("<bob> still here", await ReadLineAsync(alice));
+        await bob.SendAsync("/nick bob");
+        Assert.Equal("* you are now known as bob", await bob.ReadLineAsync(Patience));
+        Assert.Equal("* guest-2 is now known as bob", await alice.ReadLineAsync(Patience));
+        await bob.SendAsync("still here");
+        Assert.Equal("<bob> still here", await alice.ReadLineAsync(Patience));
         Assert.False(_release.Task.IsCompleted);
 
         _release.SetResult();
-        Assert.Equal("* unblocked", await ReadLineAsync(alice));
-        Assert.Equal("<guest-1> after", await ReadLineAsync(bob));
+        Assert.Equal("* unblocked", await alice.ReadLineAsync(Patience));
+        Assert.Equal("<guest-1> after", await bob.ReadLineAsync(Patience));
     }
 }

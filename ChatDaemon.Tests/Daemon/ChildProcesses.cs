@@ -171,10 +171,8 @@ public sealed class ChildProcesses : IDisposable
 
     public static async Task<string> ReadGreetingAsync(int port)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        using var reader = new StreamReader(client.GetStream());
-        return await reader.ReadLineAsync() ?? "";
+        await using var client = await LineClient.ConnectAsync(port, readGreeting: false);
+        return await client.TryReadLineAsync() ?? "";
     }
 
     public void Dispose()

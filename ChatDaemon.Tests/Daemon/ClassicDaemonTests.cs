@@ -4,6 +4,8 @@ using ChatDaemon.CommandLine;
 using ChatDaemon.Daemon;
 using ChatDaemon.Interop;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Daemon;
 
 /// <summary>
@@ -43,12 +45,13 @@ public sealed class ClassicDaemonTests : IDisposable
 
     private static async Task<List<string>> GreetingAsync(int port)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        using var reader = new StreamReader(client.GetStream());
+        await using var client = await LineClient.ConnectAsync(port, readGreeting: false);
         var lines = new List<string>();
-        while (lines.Count < 2 && await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)) is { } line)
+        while (lines.Count < 2 && await client.TryReadLineAsync(TimeSpan.FromSeconds(10)) is { } line)
+        {
             lines.Add(line);
+        }
+
         return lines;
     }
 

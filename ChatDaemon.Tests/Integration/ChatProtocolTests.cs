@@ -1,5 +1,7 @@
 using System.Text;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>The chat protocol on the default transport (epoll); <see cref="ChatProtocolOnKestrelSocketsTests"/> runs the same on Kestrel's.</summary>

@@ -5,6 +5,8 @@ using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
 using Microsoft.Extensions.DependencyInjection;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>

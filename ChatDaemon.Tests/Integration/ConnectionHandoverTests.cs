@@ -1,6 +1,8 @@
 using ChatDaemon.Networking;
 using Microsoft.Extensions.DependencyInjection;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>Runs on ChatDaemon's epoll transport here and on Kestrel's socket transport in <see cref="GracefulStopTestsOnSocketsTransport"/>.</summary>

@@ -6,6 +6,8 @@ using ChatDaemon.Chat;
 using ChatDaemon.Networking;
 using Microsoft.Extensions.DependencyInjection;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>

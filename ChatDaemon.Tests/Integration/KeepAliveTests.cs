@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>TCP keepalive on accepted connections, read back from the kernel with ss(8).</summary>

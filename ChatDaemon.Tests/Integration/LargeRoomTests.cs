@@ -1,3 +1,5 @@
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 public sealed class LargeRoomTests

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>Runs on ChatDaemon's epoll transport here and on Kestrel's socket transport in <see cref="LimitsTestsOnSocketsTransport"/>.</summary>

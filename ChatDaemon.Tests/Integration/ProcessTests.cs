@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 public sealed class ProcessTests

@@ -4,6 +4,8 @@ using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
 using Microsoft.Extensions.DependencyInjection;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.Integration;
 
 /// <summary>Runs on ChatDaemon's epoll transport here and on Kestrel's socket transport in <see cref="ReloadTestsOnSocketsTransport"/>.</summary>

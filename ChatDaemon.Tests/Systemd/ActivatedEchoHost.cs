@@ -12,7 +12,7 @@ namespace ChatDaemon.Tests.Systemd;
 
 /// <summary>
 /// A minimal socket-activated service used as a child process by the tests: the Systemd module's
-/// AddSystemd(), and an echo server on every passed socket, adopted the way Networking does it
+/// AddSystemdService(), and an echo server on every passed socket, adopted the way Networking does it
 /// (Kestrel's SocketTransportFactory with a FileHandleEndPoint). It knows nothing of chat.
 /// On start it prints one line per adopted socket for the test to check:
 /// <c>adopted fd=3 name=echo family=InterNetwork cloexec=True LISTEN_FDS=unset</c>.
@@ -29,7 +29,7 @@ internal static class ActivatedEchoHost
             DisableDefaults = true,
         });
         builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
-        builder.Services.AddSystemd();
+        builder.Services.AddSystemdService();
         builder.Services.AddSingleton<IConnectionListenerFactory>(provider => new SocketTransportFactory(
             Options.Create(new SocketTransportOptions()), provider.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<EchoService>();

@@ -12,7 +12,7 @@ public sealed class AddSystemdTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IHostApplicationLifetime, FakeApplicationLifetime>();
-        services.AddSystemd(environment);
+        services.AddSystemdService(environment);
         return services.BuildServiceProvider();
     }
 
@@ -37,6 +37,7 @@ public sealed class AddSystemdTests
         Assert.IsType<SystemdLifetime>(provider.GetRequiredService<IHostLifetime>());
         Assert.True(provider.GetRequiredService<ISystemdNotifier>().IsEnabled);
         Assert.Same(provider.GetRequiredService<SystemdNotifier>(), provider.GetRequiredService<ISystemdNotifier>());
+        Assert.Same(provider.GetRequiredService<SystemdNotifier>(), provider.GetRequiredService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>());
         Assert.Contains(provider.GetServices<IHostedService>(), service => service is SystemdWatchdog);
         Assert.IsType<ThreadPoolWatchdogProbe>(Assert.Single(provider.GetServices<IWatchdogProbe>()));
         Assert.Equal(TimeSpan.FromSeconds(4), provider.GetRequiredService<SystemdWatchdogSettings>().Timeout);
@@ -54,5 +55,28 @@ public sealed class AddSystemdTests
         public void StopApplication()
         {
         }
+    }
+
+    [Fact]
+    public async Task Code_written_against_the_ecosystems_notifier_reaches_systemd_through_ours()
+    {
+        using var receiver = NotifySocketReceiver.InDirectory();
+        using var provider = Build(new FakeProcessEnvironment().With("NOTIFY_SOCKET", receiver.NotifySocket));
+        var notifier = provider.GetRequiredService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>();
+
+        Assert.True(notifier.IsEnabled);
+        notifier.Notify(new Microsoft.Extensions.Hosting.Systemd.ServiceState("STATUS=from the ecosystem's interface"));
+        Assert.Equal("STATUS=from the ecosystem's interface", await receiver.ReceiveAsync());
+    }
+
+    [Fact]
+    public void Through_the_ecosystems_interface_a_socket_that_is_gone_does_not_throw()
+    {
+        string gone = Path.Combine(Path.GetTempPath(), $"chatdaemon-no-notify-{Guid.NewGuid():N}");
+        using var provider = Build(new FakeProcessEnvironment().With("NOTIFY_SOCKET", gone));
+        var notifier = provider.GetRequiredService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>();
+
+        notifier.Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState.Ready);
+        Assert.True(notifier.IsEnabled);
     }
 }

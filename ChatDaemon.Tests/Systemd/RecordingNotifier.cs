@@ -23,6 +23,9 @@ internal sealed class RecordingNotifier : ISystemdNotifier
 
     public void Notify(ServiceState state) => Notify([state]);
 
+    void Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier.Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState state) =>
+        Notify(new ServiceState(state.ToString()));
+
     public void Notify(params ServiceState[] states)
     {
         lock (_lock)

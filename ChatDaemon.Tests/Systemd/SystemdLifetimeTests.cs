@@ -30,7 +30,7 @@ public sealed class SystemdLifetimeTests
         using IHost host = new HostBuilder()
             .ConfigureServices(services =>
             {
-                services.AddSystemd(environment);
+                services.AddSystemdService(environment);
                 services.AddSingleton<IHostedService>(listener);
             })
             .Build();

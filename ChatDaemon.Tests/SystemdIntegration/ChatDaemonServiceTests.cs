@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.SystemdIntegration;
 
 /// <summary>
@@ -46,13 +48,13 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         }
 
         await member.SendAsync(message);
-        await newcomer.WaitForLineAsync(line => line.EndsWith("> " + message));
+        await newcomer.ReadUntilAsync(line => line.EndsWith("> " + message));
     }
 
     private async Task<LineClient> ConnectChatAsync()
     {
-        LineClient client = await LineClient.ConnectAsync(_units.ChatPort);
-        await client.WaitForLineAsync(line => line.StartsWith("* you are "));
+        LineClient client = await LineClient.ConnectAsync(_units.ChatPort, readGreeting: false);
+        await client.ReadUntilAsync(line => line.StartsWith("* you are "));
         return client;
     }
 
@@ -61,8 +63,8 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     {
         Assert.Equal("inactive", await _units.ShowAsync("ActiveState"));
 
-        using LineClient first = await LineClient.ConnectAsync(_units.ChatPort);
-        string greeting = await first.WaitForLineAsync(line => line.StartsWith("* you are "));
+        using LineClient first = await LineClient.ConnectAsync(_units.ChatPort, readGreeting: false);
+        string greeting = await first.ReadUntilAsync(line => line.StartsWith("* you are "));
         Assert.Matches(@"^\* you are guest-\d+ in room lobby$", greeting);
         Assert.StartsWith("* Welcome", first.Received[0]);
 
@@ -74,7 +76,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
 
         using LineClient second = await ConnectChatAsync();
         await second.SendAsync("hello from the second client");
-        await first.WaitForLineAsync(line => line.EndsWith("> hello from the second client"));
+        await first.ReadUntilAsync(line => line.EndsWith("> hello from the second client"));
 
         // STATUS= is refreshed at most once a second: wait for it to show both clients.
         string status = await _units.WaitForPropertyAsync("StatusText", text => ClientsInStatus().Match(text) is { Success: true } m && m.Groups[1].Value == "2",
@@ -217,9 +219,9 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
 
         (await container.ExecAsync("kill", "-KILL", mainPid)).EnsureSuccess();
         // Connect at once: the socket unit keeps listening, the connection waits in the backlog.
-        using LineClient duringGap = await LineClient.ConnectAsync(_units.ChatPort);
+        using LineClient duringGap = await LineClient.ConnectAsync(_units.ChatPort, readGreeting: false);
 
-        await duringGap.WaitForLineAsync(line => line.StartsWith("* you are "));
+        await duringGap.ReadUntilAsync(line => line.StartsWith("* you are "));
         Assert.Equal("1", await _units.WaitForPropertyAsync("NRestarts", value => value != "0"));
         Assert.NotEqual(mainPid, await _units.ShowAsync("MainPID"));
         Assert.Equal("active", await _units.WaitForPropertyAsync("ActiveState", state => state == "active", TimeSpan.FromSeconds(10)));
@@ -250,7 +252,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     [SystemdFact]
     public async Task Chat_and_echo_socket_units_are_served_by_one_daemon_each_with_its_protocol()
     {
-        using LineClient echo = await LineClient.ConnectAsync(_units.EchoPort);
+        using LineClient echo = await LineClient.ConnectAsync(_units.EchoPort, readGreeting: false, crlf: false);
         await echo.SendAsync("echo me");
         Assert.Equal("echo me", await echo.ReadLineAsync());
         string mainPid = await _units.ShowAsync("MainPID");
@@ -266,10 +268,10 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         await _units.ExtendChatSocketAsync("ListenStream=/run/chatdaemon-test-chat.sock");
 
         using LineClient overUnix = await LineClient.ConnectUnixAsync(_units.HostPathOf("/run/chatdaemon-test-chat.sock"));
-        await overUnix.WaitForLineAsync(line => line.StartsWith("* you are "));
+        await overUnix.ReadUntilAsync(line => line.StartsWith("* you are "));
         using LineClient overTcp = await ConnectChatAsync();
         await overUnix.SendAsync("from the unix socket");
-        await overTcp.WaitForLineAsync(line => line.EndsWith("> from the unix socket"));
+        await overTcp.ReadUntilAsync(line => line.EndsWith("> from the unix socket"));
     }
 
     [SystemdFact]
@@ -277,7 +279,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     {
         await _units.ExtendChatSocketAsync("FileDescriptorName=bogus");
 
-        using (LineClient client = await LineClient.ConnectAsync(_units.ChatPort))
+        using (LineClient client = await LineClient.ConnectAsync(_units.ChatPort, readGreeting: false))
         {
             // Closed or reset with the listening socket when the service gives up: nobody greets.
             string? greeting;

@@ -2,6 +2,8 @@ using System.Globalization;
 using Xunit;
 using Xunit.Abstractions;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.SystemdIntegration;
 
 /// <summary>
@@ -172,12 +174,12 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
 
     private async Task<LineClient> ConnectChatAsync(string? nick = null)
     {
-        LineClient client = await LineClient.ConnectAsync(_units.ChatPort);
-        await client.WaitForLineAsync(line => line.StartsWith("* you are "));
+        LineClient client = await LineClient.ConnectAsync(_units.ChatPort, readGreeting: false);
+        await client.ReadUntilAsync(line => line.StartsWith("* you are "));
         if (nick is not null)
         {
             await client.SendAsync("/nick " + nick);
-            await client.WaitForLineAsync(line => line == $"* you are now known as {nick}");
+            await client.ReadUntilAsync(line => line == $"* you are now known as {nick}");
         }
 
         return client;
@@ -187,7 +189,7 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
     private static async Task SendOverlongLineAsync(LineClient client)
     {
         await client.SendAsync(new string('x', 5000));
-        await client.WaitForLineAsync(line => line.StartsWith("! line too long"));
+        await client.ReadUntilAsync(line => line.StartsWith("! line too long"));
     }
 
     private async Task<List<JournalRecord>> QueryAsync(params string[] arguments)

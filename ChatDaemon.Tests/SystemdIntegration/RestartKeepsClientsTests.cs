@@ -1,6 +1,8 @@
 using Xunit;
 using Xunit.Abstractions;
 
+using ChatDaemon.Tests.TestSupport;
+
 namespace ChatDaemon.Tests.SystemdIntegration;
 
 /// <summary>
@@ -45,12 +47,12 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
     {
         for (int i = 0; i < Clients; i++)
         {
-            LineClient client = await LineClient.ConnectAsync(_units.ChatPort);
+            LineClient client = await LineClient.ConnectAsync(_units.ChatPort, readGreeting: false);
             _clients.Add(client);
-            await client.WaitForLineAsync(line => line.StartsWith("* you are "));
+            await client.ReadUntilAsync(line => line.StartsWith("* you are "));
             await client.SendAsync($"/nick c{i}");
             await client.SendAsync($"/join r{i % Rooms}");
-            await client.WaitForLineAsync(line => line.StartsWith($"* you are now in r{i % Rooms} "));
+            await client.ReadUntilAsync(line => line.StartsWith($"* you are now in r{i % Rooms} "));
         }
     }
 
@@ -73,7 +75,7 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
         await _clients[0].SendAsync("after the restart");
         for (int i = Rooms; i < Clients; i += Rooms)
         {
-            await _clients[i].WaitForLineAsync(line => line == "<c0> after the restart", TimeSpan.FromSeconds(20));
+            await _clients[i].ReadUntilAsync(line => line == "<c0> after the restart", TimeSpan.FromSeconds(20));
             Assert.Equal(1, _clients[i].Received.Count(line => line == "<c0> just before the restart"));
             Assert.Equal(1, _clients[i].Received.Count(line => line == "* server restarted"));
         }
@@ -84,7 +86,7 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
             await _clients[room].SendAsync($"hello from r{room}");
             for (int i = room + Rooms; i < Clients; i += Rooms)
             {
-                await _clients[i].WaitForLineAsync(line => line == $"<c{room}> hello from r{room}", TimeSpan.FromSeconds(20));
+                await _clients[i].ReadUntilAsync(line => line == $"<c{room}> hello from r{room}", TimeSpan.FromSeconds(20));
             }
         }
 
@@ -100,7 +102,7 @@ public sealed class RestartKeepsClientsTests(SystemdContainer container, ITestOu
             await _clients[room].SendAsync($"{marker} from r{room}");
             for (int i = room + Rooms; i < Clients; i += Rooms)
             {
-                await _clients[i].WaitForLineAsync(line => line == $"<c{room}> {marker} from r{room}", TimeSpan.FromSeconds(30));
+                await _clients[i].ReadUntilAsync(line => line == $"<c{room}> {marker} from r{room}", TimeSpan.FromSeconds(30));
             }
         }
     }

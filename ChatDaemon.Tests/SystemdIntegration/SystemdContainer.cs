@@ -180,7 +180,9 @@ public sealed class SystemdContainer : IAsyncLifetime
 
     /// <summary>
     /// The build the suite installs: Native AOT, what deploy/install.sh installs by default, published once per
-    /// run (about 40 s; into the repository, which the container sees, unlike the host's /tmp).
+    /// run (about 40 s; into the repository, which the container sees, unlike the host's /tmp), with intermediate
+    /// folders of its own: the install script's test publishes the same project at the same time, and two
+    /// ILCompiler runs over one obj/ folder crash (SIGBUS, seen here).
     /// CHATDAEMON_TEST_BUILD=jit installs the Debug build beside this assembly instead: quicker while iterating,
     /// and install.sh then adds its MemoryDenyWriteExecute=no drop-in.
     /// </summary>
@@ -194,7 +196,7 @@ public sealed class SystemdContainer : IAsyncLifetime
         string output = Path.Combine(RepositoryRoot, "ChatDaemon", "bin", "systemd-suite-aot");
         var startInfo = ChildProcess.RedirectedStartInfo("dotnet",
             ["publish", Path.Combine(RepositoryRoot, "ChatDaemon", "ChatDaemon.csproj"), "-c", "Release", "-r", "linux-x64",
-             "-p:PublishAot=true", "-p:IntermediateOutputPath=obj/Release/aot/", "-p:OutputPath=bin/aot/",
+             "-p:PublishAot=true", "-p:IntermediateOutputPath=obj/Release/aot-systemd-suite/", "-p:OutputPath=bin/aot-systemd-suite/",
              "-o", output, "--nologo", "--disable-build-servers"]);
         using var process = Process.Start(startInfo)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();

@@ -119,7 +119,9 @@ public static class ServerHost
     /// </summary>
     private static void AddServiceManager(IServiceCollection services)
     {
-        services.AddSystemd();
+        // Ours, not Microsoft.Extensions.Hosting.Systemd's AddSystemdService() of the same name (its lifetime handles
+        // SIGTERM only, and its notifier throws when the socket is gone): README "Dependencies".
+        services.AddSystemdService();
         services.AddSingleton<IInheritedListeners, ServiceManagerListeners>();
         services.AddSingleton<IWatchdogProbe, AcceptLoopProbe>();
         services.AddSingleton<IWatchdogProbe, ChatDispatchProbe>();

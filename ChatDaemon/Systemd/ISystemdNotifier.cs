@@ -1,15 +1,14 @@
 namespace ChatDaemon.Systemd;
 
 /// <summary>
-/// Sends sd_notify(3) messages to the service manager. Shaped like Microsoft.Extensions.Hosting.Systemd's
-/// ISystemdNotifier. Outside a systemd service it is disabled and every call is a no-op.
+/// Sends sd_notify(3) messages to the service manager. It extends the ecosystem's abstraction,
+/// Microsoft.Extensions.Hosting.Systemd's <see cref="Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier"/>
+/// (the host resolves that interface to the same notifier, so code written against it works here), with
+/// several assignments in one datagram. Outside a systemd service it is disabled and every call is a no-op.
 /// Implementations are thread-safe and never throw into the caller.
 /// </summary>
-public interface ISystemdNotifier
+public interface ISystemdNotifier : Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier
 {
-    /// <summary>True when NOTIFY_SOCKET named a socket to send to.</summary>
-    bool IsEnabled { get; }
-
     /// <summary>Sends one state.</summary>
     void Notify(ServiceState state);
 

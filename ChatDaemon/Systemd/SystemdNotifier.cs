@@ -57,6 +57,10 @@ public sealed class SystemdNotifier : ISystemdNotifier, IDisposable
 
     public void Notify(ServiceState state) => Notify([state]);
 
+    /// <summary>The ecosystem's ServiceState, sent as it is (its text is the assignment), never throwing.</summary>
+    void Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier.Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState state) =>
+        Notify(new ServiceState(state.ToString()));
+
     public void Notify(params ServiceState[] states)
     {
         ArgumentNullException.ThrowIfNull(states);

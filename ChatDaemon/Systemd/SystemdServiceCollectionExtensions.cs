@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Systemd;
 
-/// <summary>Registration of the systemd integration, shaped like Microsoft.Extensions.Hosting.Systemd's AddSystemd().</summary>
+/// <summary>
+/// Registration of the systemd integration, shaped like Microsoft.Extensions.Hosting.Systemd's AddSystemd() and named
+/// apart from it (both packages' extensions would otherwise be ambiguous wherever both namespaces are in use).
+/// </summary>
 public static class SystemdServiceCollectionExtensions
 {
     /// <summary>
@@ -14,14 +17,14 @@ public static class SystemdServiceCollectionExtensions
     /// (with a <see cref="ThreadPoolWatchdogProbe"/>; add your own <see cref="IWatchdogProbe"/> singletons).
     /// Otherwise only a disabled notifier and an empty socket list, so the application can always inject them.
     /// </summary>
-    public static IServiceCollection AddSystemd(this IServiceCollection services) =>
-        services.AddSystemd(ProcessEnvironment.Instance, SystemdEnvironment.IsSystemdService());
+    public static IServiceCollection AddSystemdService(this IServiceCollection services) =>
+        services.AddSystemdService(ProcessEnvironment.Instance, SystemdEnvironment.IsSystemdService());
 
     /// <summary>Registers against an explicit environment (tests, or an embedding that knows better).</summary>
-    public static IServiceCollection AddSystemd(this IServiceCollection services, IProcessEnvironment environment) =>
-        services.AddSystemd(environment, SystemdEnvironment.IsSystemdService(environment));
+    public static IServiceCollection AddSystemdService(this IServiceCollection services, IProcessEnvironment environment) =>
+        services.AddSystemdService(environment, SystemdEnvironment.IsSystemdService(environment));
 
-    private static IServiceCollection AddSystemd(this IServiceCollection services, IProcessEnvironment environment, bool isSystemdService)
+    private static IServiceCollection AddSystemdService(this IServiceCollection services, IProcessEnvironment environment, bool isSystemdService)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(environment);
@@ -31,6 +34,9 @@ public static class SystemdServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SystemdNotifier>();
         services.TryAddSingleton<ISystemdNotifier>(provider => provider.GetRequiredService<SystemdNotifier>());
+        // The ecosystem's abstraction resolves to the same notifier (not the package's own, which throws when the
+        // socket is gone and leaves NOTIFY_SOCKET to child processes; README "Dependencies").
+        services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>(provider => provider.GetRequiredService<SystemdNotifier>());
         services.TryAddSingleton<IFileDescriptorStore>(provider => new FileDescriptorStore(
             provider.GetRequiredService<SystemdNotifier>().EndPoint,
             provider.GetRequiredService<ILogger<FileDescriptorStore>>()));

@@ -3,7 +3,7 @@ namespace ChatDaemon.Systemd;
 /// <summary>
 /// Reports progress only while the .NET thread pool runs queued work: each check queues a marker and
 /// reports whether the previous one has run. Thread-pool starvation or a deadlock of every worker (the
-/// usual way a .NET service hangs) then withholds the watchdog ping. Registered by AddSystemd().
+/// usual way a .NET service hangs) then withholds the watchdog ping. Registered by AddSystemdService().
 /// </summary>
 public sealed class ThreadPoolWatchdogProbe : IWatchdogProbe
 {
