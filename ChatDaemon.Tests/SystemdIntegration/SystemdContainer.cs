@@ -20,6 +20,7 @@ public sealed class SystemdContainer : IAsyncLifetime
     private ChildProcess? _bootScript;
     private string? _stateDirectory;
     private bool _chatDaemonInstalled;
+    private string? _buildOutput;
 
     public SystemdContainer(IMessageSink diagnostics) => _diagnostics = diagnostics;
 
@@ -153,20 +154,20 @@ public sealed class SystemdContainer : IAsyncLifetime
         (await ExecAsync("systemctl", "show", "-p", property, "--value", unit)).EnsureSuccess().Output.Trim();
 
     /// <summary>
-    /// Installs the daemon the way an administrator does: deploy/install.sh with the build output of
-    /// ChatDaemon (framework-dependent, like the default install). Once per container.
+    /// Installs the daemon the way an administrator does: deploy/install.sh with the suite's build (Native AOT,
+    /// like the default install). Once per container, unless <paramref name="again"/> (a test that took it away).
     /// </summary>
-    public async Task InstallChatDaemonAsync()
+    public async Task InstallChatDaemonAsync(bool again = false)
     {
         await _installLock.WaitAsync();
         try
         {
-            if (_chatDaemonInstalled)
+            if (_chatDaemonInstalled && !again)
             {
                 return;
             }
 
-            string build = await ChatDaemonBuildOutputAsync();
+            string build = await BuildOutputAsync();
             (await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--no-publish", "--from", build))
                 .EnsureSuccess();
             _diagnostics.OnMessage(new DiagnosticMessage($"installed chatdaemon from {build}"));
@@ -186,6 +187,9 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// CHATDAEMON_TEST_BUILD=jit installs the Debug build beside this assembly instead: quicker while iterating,
     /// and install.sh then adds its MemoryDenyWriteExecute=no drop-in.
     /// </summary>
+    /// <summary>The suite's build of the daemon (published once per run; see <see cref="ChatDaemonBuildOutputAsync"/>).</summary>
+    public async Task<string> BuildOutputAsync() => _buildOutput ??= await ChatDaemonBuildOutputAsync();
+
     private static async Task<string> ChatDaemonBuildOutputAsync()
     {
         if (Environment.GetEnvironmentVariable("CHATDAEMON_TEST_BUILD") == "jit")
