@@ -14,7 +14,7 @@ public static class OptionsRegistration
     /// candidate configurations. <paramref name="bind"/> is written at the call site with the concrete type
     /// (<c>(c, o) =&gt; c.Bind(o)</c>) so the configuration binding generator replaces reflection there.
     /// </summary>
-    public static IServiceCollection AddCheckedOptions<TOptions,
+    public static IServiceCollection AddCheckedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
         // The container constructs the validator: a trimmed image must keep its constructors.
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IServiceCollection services, IConfiguration configuration, string? section, Action<IConfiguration, TOptions> bind)
         where TOptions : class, new()
@@ -24,6 +24,7 @@ public static class OptionsRegistration
         services.AddOptions<TOptions>()
             .Configure(options => bind(source, options))
             .ValidateOnStart();
+        services.AddClosedOptions<TOptions>();
 
         // What Bind() would register: a reload of the configuration rebuilds the options.
         services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(source));

@@ -1,3 +1,4 @@
+using ChatDaemon.Configuration;
 using ChatDaemon.Control;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class DaemonServiceCollectionExtensions
         services.AddHostedService<DaemonLifecycleService>();
         services.AddOptions<ControlSocketOptions>().Configure(o =>
             o.Path ??= ControlSocketPath.Resolve(session.CommandLine.ControlSocketPath, session.CommandLine.PidFilePath));
+        services.AddClosedOptions<ControlSocketOptions>();
         services.TryAddSingleton<ControlSocketService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ControlSocketService>());
         return services;

@@ -72,6 +72,13 @@ public static class ServerHost
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+
+        // The host's and logging's own options, resolved at every start (ClosedOptions says why).
+        services.AddClosedOptions<HostOptions>()
+            .AddClosedOptions<ConsoleLifetimeOptions>()
+            .AddClosedOptions<LoggerFactoryOptions>()
+            .AddClosedOptions<LoggerFilterOptions>()
+            .AddClosedOptions<Microsoft.Extensions.Diagnostics.Metrics.MetricsOptions>();
     }
 
     /// <summary>Listeners on the configured transport (ours, or Kestrel's without HTTP), admission, and the chat and echo protocols.</summary>

@@ -1,3 +1,4 @@
+using ChatDaemon.Configuration;
 using ChatDaemon.Logging.Console;
 using ChatDaemon.Logging.Journal;
 using ChatDaemon.Logging.Syslog;
@@ -57,12 +58,13 @@ public static class ChatDaemonLogging
         logging.AddFilter<SerilogLoggerProvider>(null, LogLevel.Trace);
 
         logging.Services.AddOptions<ChatDaemonLoggingOptions>().Bind(section).ValidateOnStart();
+        logging.Services.AddClosedOptions<ChatDaemonLoggingOptions>();
         logging.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<ChatDaemonLoggingOptions>, ChatDaemonLoggingOptionsValidator>());
 
         var selfLogger = new SerilogLoggerProvider(logger).CreateLogger(Category);
         sinkEvents.Attach(selfLogger);
-        logging.Services.AddSingleton<ChatDaemon.Configuration.IReloadParticipant>(new LogLevelReloader(switches, selfLogger));
+        logging.Services.AddSingleton<IReloadParticipant>(new LogLevelReloader(switches, selfLogger));
         LoggingLog.LoggingConfigured(selfLogger, selection.ToString(), options.MinimumLevel.Default);
         return logging;
     }
