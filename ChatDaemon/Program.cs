@@ -119,6 +119,7 @@ internal static class Entry
             return Fail(ExitCodes.Config, "invalid configuration: " + string.Join("; ", ex.Failures));
         }
 
+        HandoverExec? handover;
         using (host)
         {
             var failures = Validate(host);
@@ -149,6 +150,16 @@ internal static class Entry
             }
 
             await host.WaitForShutdownAsync();
+
+            // A classic restart or upgrade: the connections were let go of open; the new image takes them.
+            handover = await (host.Services.GetService<ExecHandover>()?.PrepareAsync() ?? Task.FromResult<HandoverExec?>(null));
+        }
+
+        if (handover is not null)
+        {
+            // The host is disposed, so its logs are flushed; execve(2) returns only on failure.
+            string reason = handover.Run();
+            return Fail(ExitCodes.OsError, $"cannot execute {handover.Path}: {reason}; the connections handed over are lost");
         }
 
         return ExitCodes.Success;

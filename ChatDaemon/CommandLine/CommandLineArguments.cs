@@ -25,8 +25,8 @@ public sealed class CommandLineArguments
 
     public CommandVerb Verb { get; private init; } = CommandVerb.Run;
 
-    /// <summary>True for the verbs that act on a running daemon: status, stop, reload, restart.</summary>
-    public bool IsControlVerb => Verb is CommandVerb.Status or CommandVerb.Stop or CommandVerb.Reload or CommandVerb.Restart;
+    /// <summary>True for the verbs that act on a running daemon: status, stop, reload, restart, upgrade.</summary>
+    public bool IsControlVerb => Verb is CommandVerb.Status or CommandVerb.Stop or CommandVerb.Reload or CommandVerb.Restart or CommandVerb.Upgrade;
 
     /// <summary>--config as given, or null for the default file.</summary>
     public string? ConfigFile { get; private init; }
@@ -83,7 +83,7 @@ public sealed class CommandLineArguments
             start = 1;
         }
 
-        bool controlVerb = verb is CommandVerb.Status or CommandVerb.Stop or CommandVerb.Reload or CommandVerb.Restart;
+        bool controlVerb = verb is CommandVerb.Status or CommandVerb.Stop or CommandVerb.Reload or CommandVerb.Restart or CommandVerb.Upgrade;
         string? configFile = null, pidFile = null, user = null, group = null, controlSocket = null;
         bool detach = false;
         uint umask = DefaultUmask;
@@ -210,6 +210,7 @@ public sealed class CommandLineArguments
         "stop" => CommandVerb.Stop,
         "reload" => CommandVerb.Reload,
         "restart" => CommandVerb.Restart,
+        "upgrade" => CommandVerb.Upgrade,
         "help" => CommandVerb.Help,
         "version" => CommandVerb.Version,
         _ => throw new UsageException($"unknown command '{word}'"),
@@ -255,8 +256,10 @@ public sealed class CommandLineArguments
                chatdaemon reload                   make the running daemon reload its configuration and wait for the outcome
                chatdaemon --daemon [DAEMON OPTIONS] [OPTIONS]
                                                    detach; exit 0 once serving, else print why and fail
-               chatdaemon status|stop|restart [--pid-file PATH] [--timeout S]
-                                                   control a detached daemon (LSB exit codes)
+               chatdaemon status|stop|restart|upgrade [--pid-file PATH] [--timeout S]
+                                                   control a detached daemon (LSB exit codes); restart
+                                                   re-executes the running program and upgrade the one
+                                                   installed at its path now, both keeping every client
                chatdaemon --help | --version
 
         options:

@@ -10,6 +10,7 @@ public enum CommandVerb
     Stop,
     Reload,
     Restart,
+    Upgrade,
     Help,
     Version,
 }

@@ -1,13 +1,16 @@
 namespace ChatDaemon.Control;
 
 /// <summary>
-/// The control socket's line protocol: the client sends one command line (<c>reload</c> or <c>status</c>),
+/// The control socket's line protocol: the client sends one command line (<c>reload</c>, <c>status</c>, <c>restart</c>, <c>upgrade</c> or <c>generation</c>),
 /// the daemon answers one line, <c>ok[ text]</c> or <c>error reason</c>, and closes.
 /// </summary>
 internal static class ControlProtocol
 {
     public const string Reload = "reload";
     public const string Status = "status";
+    public const string Restart = "restart";
+    public const string Upgrade = "upgrade";
+    public const string Generation = "generation";
 
     /// <summary>Commands are short; anything longer is a confused or hostile client.</summary>
     public const int MaxLineBytes = 256;

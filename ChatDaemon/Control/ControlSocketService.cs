@@ -25,6 +25,7 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
 
     private readonly IConfigurationReloader _reloader;
     private readonly IControlStatusSource? _statusSource;
+    private readonly IHandoverRequests? _handover;
     private readonly ControlSocketOptions _options;
     private readonly ILogger<ControlSocketService> _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -39,8 +40,10 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
         IConfigurationReloader reloader,
         IOptions<ControlSocketOptions> options,
         ILogger<ControlSocketService> logger,
-        IControlStatusSource? statusSource = null)
+        IControlStatusSource? statusSource = null,
+        IHandoverRequests? handover = null)
     {
+        _handover = handover;
         _reloader = reloader;
         _options = options.Value;
         _logger = logger;
@@ -225,9 +228,17 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             {
                 ControlProtocol.Reload => await ReloadAsync(),
                 ControlProtocol.Status => ControlProtocol.Ok(Describe()),
-                _ => ControlProtocol.Error($"unknown command '{command}' (expected '{ControlProtocol.Reload}' or '{ControlProtocol.Status}')"),
+                ControlProtocol.Restart => await HandOverAsync(HandoverKind.Restart),
+                ControlProtocol.Upgrade => await HandOverAsync(HandoverKind.Upgrade),
+                ControlProtocol.Generation => ControlProtocol.Ok((_handover?.Generation ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                _ => ControlProtocol.Error($"unknown command '{command}' (expected reload, status, restart, upgrade or generation)"),
             };
             await ReplyAsync(client, answer);
+            if (command is ControlProtocol.Restart or ControlProtocol.Upgrade && answer.StartsWith("ok", StringComparison.Ordinal))
+            {
+                // Only now: the stop closes this socket, and the client must have its answer first.
+                _handover!.Begin();
+            }
         }
         catch (Exception e)
         {
@@ -239,6 +250,14 @@ public sealed class ControlSocketService : IHostedService, IAsyncDisposable
             if (gotSlot)
                 _slots.Release();
         }
+    }
+
+    private async Task<string> HandOverAsync(HandoverKind kind)
+    {
+        if (_handover is null)
+            return ControlProtocol.Error("unsupported: this daemon cannot hand its connections over");
+        string? refused = await _handover.PrepareAsync(kind, _stopping.Token);
+        return refused is null ? ControlProtocol.Ok("handing over") : ControlProtocol.Error(refused);
     }
 
     private async Task<string> ReloadAsync()

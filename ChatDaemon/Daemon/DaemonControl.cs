@@ -38,6 +38,8 @@ public static class DaemonControl
                 CommandVerb.Reload => await ReloadAsync(commandLine, pidFile, output, error),
                 CommandVerb.Restart => await GuardedAsync(pidFile, commandLine.Timeout, error,
                     () => RestartAsync(commandLine, pidFile, executable, output, error)),
+                CommandVerb.Upgrade => await GuardedAsync(pidFile, commandLine.Timeout, error,
+                    () => UpgradeAsync(commandLine, pidFile, output, error)),
                 _ => throw new ArgumentException("not a control verb", nameof(commandLine)),
             };
         }
@@ -216,8 +218,76 @@ public static class DaemonControl
         return ExitCodes.NotRunning;
     }
 
+    private static async Task<int> UpgradeAsync(CommandLineArguments commandLine, string pidFile, TextWriter output, TextWriter error)
+    {
+        var state = PidFile.Probe(pidFile);
+        if (state.Status == PidFileStatus.Unknown)
+            throw new IOException(state.Detail);
+        if (state.Status != PidFileStatus.Running)
+        {
+            error.WriteLine("chatdaemon: not running; nothing to upgrade (start it instead)");
+            return ExitCodes.NotRunning;
+        }
+
+        return await HandOverAsync(commandLine, pidFile, HandoverKind.Upgrade, output, error)
+            ?? Refuse(error, "the running daemon cannot hand its connections over (no control socket, or a release without upgrade)");
+    }
+
+    private static int Refuse(TextWriter error, string reason)
+    {
+        error.WriteLine($"chatdaemon: upgrade refused: {reason}");
+        return ExitCodes.Failure;
+    }
+
     /// <summary>
-    /// Stop, then start detached with the arguments the running daemon was started with, read from
+    /// Asks the daemon over its control socket to re-execute with every connection open (<see cref="ExecHandover"/>)
+    /// and waits until the new image answers with the next handover generation. Null when the daemon cannot
+    /// (no control socket, an older release, the sockets transport): the caller decides what to do instead.
+    /// </summary>
+    private static async Task<int?> HandOverAsync(CommandLineArguments commandLine, string pidFile, HandoverKind kind, TextWriter output, TextWriter error)
+    {
+        string verb = kind == HandoverKind.Restart ? "restart" : "upgrade";
+        var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
+        var before = ControlSocketClient.Send(socket, ControlProtocol.Generation, StatusQueryTimeout);
+        if (!before.Ok || !int.TryParse(before.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int generation))
+            return null;
+
+        var reply = ControlSocketClient.Send(socket, kind == HandoverKind.Restart ? ControlProtocol.Restart : ControlProtocol.Upgrade, commandLine.Timeout);
+        if (!reply.Ok)
+        {
+            if (reply.Reachable && reply.Text.StartsWith("unsupported:", StringComparison.Ordinal))
+                return null;
+            error.WriteLine($"chatdaemon: {verb} refused: {reply.Text}");
+            return ExitCodes.Failure;
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < commandLine.Timeout)
+        {
+            var now = ControlSocketClient.Send(socket, ControlProtocol.Generation, StatusQueryTimeout);
+            if (now.Ok && int.TryParse(now.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int current) && current > generation)
+            {
+                var running = PidFile.Probe(pidFile);
+                output.WriteLine($"chatdaemon {(kind == HandoverKind.Restart ? "restarted" : "upgraded")} (pid {running.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); every connection kept");
+                return ExitCodes.Success;
+            }
+
+            if (PidFile.Probe(pidFile).Status != PidFileStatus.Running)
+            {
+                error.WriteLine($"chatdaemon: the daemon exited during the {verb}; see its log");
+                return ExitCodes.Failure;
+            }
+
+            await Task.Delay(PollInterval);
+        }
+
+        error.WriteLine($"chatdaemon: the daemon did not come back from the {verb} within {commandLine.Timeout.TotalSeconds:0.##} s");
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// A running daemon that can (the control socket answers, the epoll transport) is re-executed with every
+    /// connection open (<see cref="HandOverAsync"/>). Otherwise: stop, then start detached with the arguments the running daemon was started with, read from
     /// /proc/PID/cmdline (the detached child runs with exactly the operator's arguments) and from the
     /// directory it was started in (CHATDAEMON_ORIGINAL_CWD in /proc/PID/environ), so relative paths
     /// keep their meaning. A stopped daemon is started with the arguments given to restart.
@@ -233,6 +303,12 @@ public static class DaemonControl
 
         List<string> argv;
         string directory;
+        if (state.Status == PidFileStatus.Running
+            && await HandOverAsync(commandLine, pidFile, HandoverKind.Restart, output, error) is { } handedOver)
+        {
+            return handedOver;
+        }
+
         if (state is { Status: PidFileStatus.Running, Pid: { } pid })
         {
             var recorded = ReadCommandLine(pid);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Daemon;
 
-/// <summary>Log messages of the classic daemon mode (EventIds 600-606; the control socket's, 607-615, are in ControlLog).</summary>
+/// <summary>Log messages of the classic daemon mode (EventIds 600-606 and 616-624; the control socket's, 607-615, are in ControlLog).</summary>
 internal static partial class DaemonLog
 {
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "PID file {Path} locked, pid {Pid}")]
@@ -25,4 +25,31 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "Detached daemon ready (pid {Pid}, session leader, cwd /)")]
     public static partial void DetachedReady(ILogger logger, int pid);
+
+    [LoggerMessage(EventId = 616, EventName = "InheritedListenerUnused", Level = LogLevel.Information, Message = "Listener {Endpoint} kept open by the previous image is no longer configured; closed")]
+    public static partial void InheritedListenerUnused(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 617, EventName = "InheritedDescriptorUnusable", Level = LogLevel.Warning, Message = "Descriptor {FileDescriptor} handed over as a connection is not a connected stream socket; closed")]
+    public static partial void InheritedDescriptorUnusable(ILogger logger, int fileDescriptor);
+
+    [LoggerMessage(EventId = 618, EventName = "InheritedConnectionsAdopted", Level = LogLevel.Information, Message = "Restarted without disconnecting anyone: {Count} connections adopted, {Restored} with their saved state (handover {Generation})")]
+    public static partial void InheritedConnectionsAdopted(ILogger logger, int count, int restored, int generation);
+
+    [LoggerMessage(EventId = 619, EventName = "InheritedStateProblem", Level = LogLevel.Warning, Message = "Members' state handed over: {Problem}; those members are served as new guests")]
+    public static partial void InheritedStateProblem(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 620, EventName = "HandoverRequested", Level = LogLevel.Information, Message = "{Kind} requested: stopping and handing every connection over to {Path}")]
+    public static partial void HandoverRequested(ILogger logger, string kind, string path);
+
+    [LoggerMessage(EventId = 621, EventName = "HandoverExec", Level = LogLevel.Information, Message = "Re-executing {Path} with {Connections} connections ({Members} with state) and {Listeners} listeners")]
+    public static partial void HandoverExec(ILogger logger, string path, int connections, int members, int listeners);
+
+    [LoggerMessage(EventId = 622, EventName = "HandoverExecFailed", Level = LogLevel.Critical, Message = "Could not execute {Path}: {Reason}; the connections are lost")]
+    public static partial void HandoverExecFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 623, EventName = "HandoverManifestInvalid", Level = LogLevel.Error, Message = "The handover from the previous image is unusable ({Reason}); its descriptors are closed and the daemon starts afresh")]
+    public static partial void HandoverManifestInvalid(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 624, EventName = "HandoverRefused", Level = LogLevel.Warning, Message = "{Kind} refused: {Reason}")]
+    public static partial void HandoverRefused(ILogger logger, string kind, string reason);
 }

@@ -1,8 +1,10 @@
 using ChatDaemon.Configuration;
 using ChatDaemon.Control;
+using ChatDaemon.Networking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Daemon;
 
@@ -23,6 +25,15 @@ public static class DaemonServiceCollectionExtensions
             o.Path ??= ControlSocketPath.Resolve(session.CommandLine.ControlSocketPath, session.CommandLine.PidFilePath));
         services.AddClosedOptions<ControlSocketOptions>();
         services.TryAddSingleton<ControlSocketService>();
+
+        // Restart and upgrade by re-execution, keeping every connection (ExecHandover), and this image's side
+        // of one that happened (InheritedHandover).
+        services.AddSingleton(sp => new InheritedHandover(session, sp.GetRequiredService<ILogger<InheritedHandover>>()));
+        services.AddSingleton<IListenerInheritance>(sp => sp.GetRequiredService<InheritedHandover>());
+        services.AddSingleton<IConnectionInheritance>(sp => sp.GetRequiredService<InheritedHandover>());
+        services.AddSingleton<ExecHandover>();
+        services.AddSingleton<IHandoverRequests>(sp => sp.GetRequiredService<ExecHandover>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ExecHandover>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ControlSocketService>());
         return services;
     }

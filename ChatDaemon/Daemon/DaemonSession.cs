@@ -13,21 +13,41 @@ namespace ChatDaemon.Daemon;
 /// </summary>
 public sealed class DaemonSession : IDisposable
 {
+    /// <summary>The program's path as first started, which <c>upgrade</c> executes; carried across re-executions.</summary>
+    internal const string ExecutableVariable = "CHATDAEMON_EXECUTABLE";
+
     private readonly ReadinessChannel? _readiness;
+    private readonly bool _detachedBefore;
     private int _disposed;
 
-    private DaemonSession(CommandLineArguments commandLine, ReadinessChannel? readiness, PidFile? pidFile, string originalDirectory)
+    private DaemonSession(CommandLineArguments commandLine, ReadinessChannel? readiness, PidFile? pidFile, string originalDirectory, InheritedSession inherited)
     {
         CommandLine = commandLine;
         _readiness = readiness;
         PidFile = pidFile;
         OriginalDirectory = originalDirectory;
+        Handover = inherited.Manifest;
+        HandoverProblem = inherited.Problem;
+        _detachedBefore = inherited.Manifest?.Detached == true;
+        InstalledExecutable = inherited.Executable ?? Environment.ProcessPath ?? "/proc/self/exe";
     }
+
+    /// <summary>What the previous image of this process handed over (a classic restart or upgrade), or null.</summary>
+    internal HandoverManifest? Handover { get; }
+
+    /// <summary>Why a handover from a previous image could not be used, or null.</summary>
+    internal string? HandoverProblem { get; }
+
+    /// <summary>How many times this daemon was re-executed with its connections since it was started.</summary>
+    public int Generation => Handover?.Generation ?? 0;
+
+    /// <summary>The program's path (the muxer's under <c>dotnet chatdaemon.dll</c>) as the daemon was first started.</summary>
+    internal string InstalledExecutable { get; }
 
     public CommandLineArguments CommandLine { get; }
 
     /// <summary>True in the re-launched child of <c>--daemon</c>.</summary>
-    public bool IsDetached => _readiness is not null;
+    public bool IsDetached => _readiness is not null || _detachedBefore;
 
     /// <summary>The PID file held for the process's life, or null when none is configured.</summary>
     public PidFile? PidFile { get; }
@@ -43,7 +63,8 @@ public sealed class DaemonSession : IDisposable
 
     /// <summary>True when the parent process waits for this child (detached mode).</summary>
     public static bool IsDetachedChild =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DetachEnvironment.ReadySocket));
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DetachEnvironment.ReadySocket))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(HandoverManifest.EnvironmentVariable)); // re-executed: detached already
 
     /// <summary>Begins the session; see the class summary.</summary>
     /// <exception cref="StartupException">The session could not begin (e.g. "already running (pid N)"); the parent has been told.</exception>
@@ -53,6 +74,9 @@ public sealed class DaemonSession : IDisposable
             throw new ArgumentException("only the run verb starts a daemon session", nameof(commandLine));
 
         var originalDirectory = Environment.CurrentDirectory;
+        var inherited = InheritedSession.Receive();
+        if (inherited.OriginalDirectory is { } carried)
+            originalDirectory = carried;
         ReadinessChannel? readiness = null;
         var readySocket = Environment.GetEnvironmentVariable(DetachEnvironment.ReadySocket);
         if (!string.IsNullOrEmpty(readySocket))
@@ -76,8 +100,10 @@ public sealed class DaemonSession : IDisposable
         {
             if (readiness is not null)
                 DetachedChild.EnterSession(commandLine.Umask);
-            var pidFile = commandLine.PidFilePath is { } path ? PidFile.Acquire(path) : null;
-            var session = new DaemonSession(commandLine, readiness, pidFile, originalDirectory);
+            var pidFile = commandLine.PidFilePath is { } path
+                ? inherited.Manifest?.PidFileDescriptor is { } lockFd ? PidFile.Adopt(path, lockFd) : PidFile.Acquire(path)
+                : null;
+            var session = new DaemonSession(commandLine, readiness, pidFile, originalDirectory, inherited);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => session.Dispose();
             return session;
         }

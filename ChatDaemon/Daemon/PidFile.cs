@@ -34,6 +34,30 @@ public sealed class PidFile : IDisposable
     /// <summary>The pid written into the file (this process).</summary>
     public int Pid { get; }
 
+    /// <summary>The locked descriptor (handed to the next image by a classic restart: the lock never lapses).</summary>
+    internal int Descriptor => _fd;
+
+    /// <summary>
+    /// Takes over the PID file whose locked descriptor the previous image of this process left open (same pid,
+    /// same lock: flock(2) locks belong to the open file, which execve(2) keeps). Falls back to
+    /// <see cref="Acquire"/> when the descriptor is not that file any more.
+    /// </summary>
+    public static PidFile Adopt(string path, int fd)
+    {
+        var held = FileIdentity.OfDescriptor(fd);
+        var named = FileIdentity.OfPath(path);
+        if (held is null || named is null || !held.Value.SameFileAs(named.Value) || LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
+        {
+            _ = LibC.close(fd);
+            return Acquire(path);
+        }
+
+        int flags = LibC.fcntl(fd, LibC.F_GETFD, 0);
+        if (flags >= 0)
+            _ = LibC.fcntl(fd, LibC.F_SETFD, flags | LibC.FD_CLOEXEC);
+        return new PidFile(path, fd, LibC.getpid());
+    }
+
     /// <summary>
     /// Creates or takes over <paramref name="path"/>, locks it exclusively and writes this process's pid.
     /// A stale file (unlocked) is replaced.

@@ -17,7 +17,8 @@ namespace ChatDaemon.Hosting;
 /// (<see cref="ConnectionServer.HandOverOnStop"/>) and leaves the members' state in the store as a memfd
 /// (<see cref="MemberStateFile"/>); the next process gets the connections and the state back in LISTEN_FDS
 /// and adopts them before it reports ready. A plain stop tells clients and closes them as before, and systemd
-/// empties the store. Registered before the server: it starts first (the store is on before anyone is
+/// empties the store. A classic daemon restarted or upgraded by re-execution gets its connections from the
+/// previous image instead (<see cref="IConnectionInheritance"/>). Registered before the server: it starts first (the store is on before anyone is
 /// accepted) and stops last (the state is written once the server has handed everything over).
 /// </summary>
 internal sealed class ConnectionContinuity(
@@ -28,7 +29,8 @@ internal sealed class ConnectionContinuity(
     ISystemdSocketActivation activation,
     ConnectionServer server,
     IHostApplicationLifetime lifetime,
-    ILogger<ConnectionContinuity> logger) : IHostedService
+    ILogger<ConnectionContinuity> logger,
+    IConnectionInheritance? inheritance = null) : IHostedService
 {
     // systemd answers in a few ms; at a stop PID 1 may be busy with the stop itself and 10,000 stored descriptors,
     // and a restart taken for a stop disconnects everyone, so the question at a stop may take longer.
@@ -38,6 +40,12 @@ internal sealed class ConnectionContinuity(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A classic daemon's restart or upgrade re-executed this process with its connections open.
+        if (inheritance?.Take() is { Count: > 0 } inherited)
+        {
+            server.Adopt(inherited);
+        }
+
         var kept = activation.Kept;
         if (!store.IsEnabled)
         {

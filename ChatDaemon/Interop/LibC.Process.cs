@@ -50,6 +50,12 @@ public static unsafe partial class LibC
     [LibraryImport(libc)]
     internal static partial int getpid();
 
+    /// <summary>execve(2): replaces this process's image; returns only on failure. The arrays end with a null pointer.</summary>
+    [LibraryImport(libc, SetLastError = true)]
+    internal static partial int execve(byte* pathname, byte** argv, byte** envp);
+
+    public const int F_DUPFD_CLOEXEC = 1030;
+
     [LibraryImport(libc)]
     internal static partial uint getuid();
 

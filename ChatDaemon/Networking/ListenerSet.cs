@@ -17,8 +17,10 @@ public sealed class ListenerSet(
     IConnectionListenerFactory transport,
     IInheritedListeners inherited,
     IOptionsMonitor<ListenOptions> listenOptions,
-    ILogger<ListenerSet> logger) : IReloadParticipant
+    ILogger<ListenerSet> logger,
+    IListenerInheritance? inheritance = null) : IReloadParticipant
 {
+    private readonly IListenerInheritance _inheritance = inheritance ?? new NoListenerInheritance();
     private readonly object _sync = new();
     private readonly List<BoundListener> _listeners = new();
     private List<BoundListener> _prepared = new();
@@ -65,11 +67,49 @@ public sealed class ListenerSet(
         }
 
         var endpoints = inheritedEndpoints.Count > 0 ? inheritedEndpoints : listenOptions.CurrentValue.Endpoints();
-        var bound = await BindAllAsync(endpoints, inheritedEndpoints.Count > 0, cancellationToken).ConfigureAwait(false);
+        List<BoundListener> bound;
+        try
+        {
+            bound = await BindAllAsync(endpoints, inheritedEndpoints.Count > 0, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inheritance.CloseUnclaimed();
+        }
+
         lock (_sync)
         {
             _listeners.AddRange(bound);
         }
+    }
+
+    /// <summary>
+    /// Duplicates of the listening sockets (close-on-exec descriptors, with the configured endpoint each serves),
+    /// for the next image of a re-executed daemon: the kernel keeps a listening socket, and the connections
+    /// queued on it, while any descriptor of it is open. Listeners of a transport that does not expose its
+    /// socket (Kestrel's) are left out; the next image binds those again.
+    /// </summary>
+    public IReadOnlyList<(int FileDescriptor, ListenEndpoint Endpoint)> DuplicateForHandover()
+    {
+        var duplicates = new List<(int, ListenEndpoint)>();
+        lock (_sync)
+        {
+            foreach (var listener in _listeners)
+            {
+                if (listener.Inherited || listener.Listener is not IListenSocketSource source)
+                {
+                    continue;
+                }
+
+                int fd = Interop.LibC.fcntl((int)source.ListenSocket.SafeHandle.DangerousGetHandle(), Interop.LibC.F_DUPFD_CLOEXEC, 3);
+                if (fd >= 0)
+                {
+                    duplicates.Add((fd, listener.Endpoint));
+                }
+            }
+        }
+
+        return duplicates;
     }
 
     /// <summary>Starts an accept loop on every bound listener, now and for those a reload adds.</summary>
@@ -189,7 +229,22 @@ public sealed class ListenerSet(
 
     private async Task<BoundListener> BindOneAsync(ListenEndpoint endpoint, bool isInherited, CancellationToken cancellationToken)
     {
-        if (!isInherited && endpoint.EndPoint is UnixDomainSocketEndPoint unix)
+        // A restart by re-execution left this listener open: take it over (no connect is refused meanwhile).
+        // A unix socket counts only while its path still names it.
+        EndPoint? taken = null;
+        if (!isInherited && _inheritance.TryTake(endpoint, out int inheritedFd))
+        {
+            if (endpoint.EndPoint is not UnixDomainSocketEndPoint path || NamesSocket(path.ToString(), inheritedFd))
+            {
+                taken = new FileHandleEndPoint((ulong)inheritedFd, FileHandleType.Auto);
+            }
+            else
+            {
+                _ = Interop.LibC.close(inheritedFd);
+            }
+        }
+
+        if (taken is null && !isInherited && endpoint.EndPoint is UnixDomainSocketEndPoint unix)
         {
             RemoveStaleUnixSocket(unix.ToString());
         }
@@ -197,7 +252,7 @@ public sealed class ListenerSet(
         IConnectionListener listener;
         try
         {
-            listener = await transport.BindAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
+            listener = await transport.BindAsync(taken ?? endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -205,7 +260,11 @@ public sealed class ListenerSet(
         }
 
         var result = new BoundListener(endpoint, listener, isInherited);
-        if (isInherited)
+        if (taken is not null)
+        {
+            NetworkingLog.ListenerTakenOver(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
+        }
+        else if (isInherited)
         {
             NetworkingLog.ListenerAdopted(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
         }
@@ -232,6 +291,9 @@ public sealed class ListenerSet(
             _ => new ListenerBindException($"{where}: {ex.Message}", ListenerBindFailure.Other, ex),
         };
     }
+
+    private static bool NamesSocket(string path, int fileDescriptor) =>
+        Interop.FileIdentity.OfPath(path) is { } named && Interop.FileIdentity.OfDescriptor(fileDescriptor) is { } held && named.SameFileAs(held);
 
     private void RemoveStaleUnixSocket(string path)
     {

@@ -58,4 +58,7 @@ internal static partial class NetworkingLog
 
     [LoggerMessage(EventId = 117, EventName = "ConnectionsHandedOver", Level = LogLevel.Information, Message = "Stopped; {Count} connections handed over, open, to the next process")]
     public static partial void ConnectionsHandedOver(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 118, EventName = "ListenerTakenOver", Level = LogLevel.Information, Message = "Listening for {Protocol} on {EndPoint} (socket kept open by the previous image of this daemon)")]
+    public static partial void ListenerTakenOver(ILogger logger, string protocol, string endPoint);
 }

@@ -8,8 +8,10 @@ namespace ChatDaemon.Networking.Epoll;
 /// A listening socket whose accepted connections are handed to the event loops in turn. Accepting
 /// itself uses the runtime's asynchronous accept: it is not on the per-message path.
 /// </summary>
-internal sealed class EpollListener(Socket socket, EndPoint endPoint, EpollLoopGroup loops) : IConnectionListener
+internal sealed class EpollListener(Socket socket, EndPoint endPoint, EpollLoopGroup loops) : IConnectionListener, IListenSocketSource
 {
+    public Socket ListenSocket => socket;
+
     public EndPoint EndPoint { get; } = endPoint;
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
