@@ -188,8 +188,9 @@ install_daemon() {
         rmdir "$unit_target/chatdaemon.service.d" 2>/dev/null || true
     else
         install -d -m 0755 "$unit_target/chatdaemon.service.d"
-        printf '%s\n' "# Written by install.sh: this build uses the JIT, which maps writable and executable memory." \
-            "[Service]" "MemoryDenyWriteExecute=no" > "$jit_dropin"
+        printf '%s\n' "# Written by install.sh: this build uses the JIT, which maps writable and executable memory" \
+            "# and may set thread affinity (@resources)." \
+            "[Service]" "MemoryDenyWriteExecute=no" "SystemCallFilter=@resources" > "$jit_dropin"
         chmod 0644 "$jit_dropin"
     fi
 

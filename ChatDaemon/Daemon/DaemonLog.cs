@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ChatDaemon.Daemon;
 
-/// <summary>Log messages of the classic daemon mode (EventIds 600-606 and 616-624; the control socket's, 607-615, are in ControlLog).</summary>
+/// <summary>Log messages of the classic daemon mode (EventIds 600-606 and 616-624, 622 unused; the control socket's, 607-615, are in ControlLog).</summary>
 internal static partial class DaemonLog
 {
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "PID file {Path} locked, pid {Pid}")]
@@ -43,9 +43,6 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 621, EventName = "HandoverExec", Level = LogLevel.Information, Message = "Re-executing {Path} with {Connections} connections ({Members} with state) and {Listeners} listeners")]
     public static partial void HandoverExec(ILogger logger, string path, int connections, int members, int listeners);
-
-    [LoggerMessage(EventId = 622, EventName = "HandoverExecFailed", Level = LogLevel.Critical, Message = "Could not execute {Path}: {Reason}; the connections are lost")]
-    public static partial void HandoverExecFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 623, EventName = "HandoverManifestInvalid", Level = LogLevel.Error, Message = "The handover from the previous image is unusable ({Reason}); its descriptors are closed and the daemon starts afresh")]
     public static partial void HandoverManifestInvalid(ILogger logger, string reason);
