@@ -138,5 +138,52 @@ public sealed class ClassicRestartTests : IDisposable
         Assert.Contains("not running", upgrade.Error);
     }
 
+    [Fact]
+    public async Task A_damaged_handover_is_logged_and_its_descriptors_closed_and_the_daemon_starts_afresh()
+    {
+        // What a previous image would leave: a manifest descriptor (here garbage) and a descriptor it named.
+        string garbage = Path.Combine(_children.Directory, "manifest");
+        await File.WriteAllTextAsync(garbage, "chatdaemon-handover 9\nstate 0\n");
+        string other = Path.Combine(_children.Directory, "inherited");
+        await File.WriteAllTextAsync(other, "");
+        var daemon = _children.Start("/bin/sh",
+            "-c", "exec 5<\"$1\" 6<\"$2\"; export CHATDAEMON_HANDOVER_FD=5 CHATDAEMON_HANDOVER_PID=$$; shift 2; exec \"$@\"",
+            "sh", garbage, other, ChildProcesses.Chatdaemon, "--config", ConfigPath, "--listen", $"chat=127.0.0.1:{_port}");
+
+        // Serving means the start is past reading the handover (the first thing Main does).
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        while (!PortAnswers(_port) && stopwatch.Elapsed < TimeSpan.FromSeconds(20) && !daemon.HasExited)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("* before", await ChildProcesses.ReadGreetingAsync(_port));
+        // Descriptor numbers are reused at once; what counts is that nothing open names those files any more.
+        var open = Directory.EnumerateFileSystemEntries($"/proc/{daemon.Id}/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .ToList();
+        Assert.DoesNotContain(garbage, open);
+        Assert.DoesNotContain(other, open);
+        daemon.Kill();
+        await daemon.WaitForExitAsync();
+        string stderr = await daemon.StandardError.ReadToEndAsync() + await daemon.StandardOutput.ReadToEndAsync();
+        Assert.Contains("The handover from the previous image is unusable", stderr);
+        Assert.Contains("not 'chatdaemon-handover 1'", stderr);
+    }
+
+    private static bool PortAnswers(int port)
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            probe.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _children.Dispose();
 }
