@@ -11,6 +11,9 @@ namespace ChatDaemon.Tests.SystemdIntegration;
 /// IPC namespaces by boot-systemd.sh: an overlay of "/" with a tmpfs upper layer, basic.target only, the
 /// host's network namespace (tests connect over loopback). Booted once per test collection; powered off
 /// (and killed if it does not go) on dispose, leaving no process, mount or cgroup behind.
+/// Where a systemd system manager already is PID 1 (a test container with systemd, <see cref="SystemdMode"/>),
+/// the suite drives that one instead: the same commands (nsenter into PID 1's namespaces is then a no-op), and
+/// on dispose everything the suite installed or wrote is removed again, since no overlay throws it away.
 /// </summary>
 public sealed class SystemdContainer : IAsyncLifetime
 {
@@ -21,6 +24,7 @@ public sealed class SystemdContainer : IAsyncLifetime
     private string? _stateDirectory;
     private bool _chatDaemonInstalled;
     private string? _buildOutput;
+    private readonly List<string> _written = [];
 
     public SystemdContainer(IMessageSink diagnostics) => _diagnostics = diagnostics;
 
@@ -32,12 +36,33 @@ public sealed class SystemdContainer : IAsyncLifetime
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary>Files written through <see cref="WriteFileAsync"/> (removed on dispose when driving a running systemd).</summary>
+    public IReadOnlyCollection<string> WrittenFiles
+    {
+        get
+        {
+            lock (_written)
+            {
+                return [.. _written];
+            }
+        }
+    }
+
+    /// <summary>Whether the suite boots a systemd of its own or drives the one that is PID 1 here.</summary>
+    public SystemdMode Mode { get; } = SystemdModeSelection.Current;
+
     public async Task InitializeAsync()
     {
         string? reason = SystemdPrerequisites.MissingReason;
         if (reason is not null)
         {
             return; // every test of the collection is skipped by [SystemdFact] with this reason
+        }
+
+        if (Mode == SystemdMode.Running)
+        {
+            await UseRunningSystemdAsync();
+            return;
         }
 
         _stateDirectory = Directory.CreateTempSubdirectory("chatdaemon-systemd-").FullName;
@@ -57,6 +82,35 @@ public sealed class SystemdContainer : IAsyncLifetime
 
         _diagnostics.OnMessage(new DiagnosticMessage(
             $"systemd container booted in {BootTime.TotalMilliseconds:F0} ms (host pid {SystemdPid}, state {running.Output.Trim()})"));
+    }
+
+    /// <summary>
+    /// PID 1 is the system manager to drive. Refuses to start over an installation the suite did not make: it
+    /// would be overwritten, then removed.
+    /// </summary>
+    private async Task UseRunningSystemdAsync()
+    {
+        if (File.ReadAllText("/proc/1/comm").Trim() != "systemd" || !Directory.Exists("/run/systemd/system"))
+        {
+            throw new InvalidOperationException($"{SystemdModeSelection.Variable}=running, but PID 1 is not a booted systemd");
+        }
+
+        SystemdPid = 1;
+        foreach (string unit in (string[])["/etc/systemd/system/chatdaemon.service", "/lib/systemd/system/chatdaemon.service", "/usr/lib/chatdaemon"])
+        {
+            if (File.Exists(unit) || Directory.Exists(unit))
+            {
+                SystemdPid = 0;
+                throw new InvalidOperationException(
+                    $"{unit} exists: this system has a ChatDaemon the suite did not install, which it would replace and remove. " +
+                    "Remove it (deploy/install.sh --uninstall --purge, or dpkg -P chatdaemon) or run the suite with CHATDAEMON_TEST_SYSTEMD=own.");
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        CommandResult running = await ExecAsync("systemctl", "is-system-running", "--wait");
+        BootTime = clock.Elapsed;
+        _diagnostics.OnMessage(new DiagnosticMessage($"driving the running systemd (PID 1, state {running.Output.Trim()})"));
     }
 
     private async Task<int> FindSystemdPidAsync()
@@ -145,6 +199,11 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// <summary>Writes a file inside the container (its root is an overlay; the host's file is untouched).</summary>
     public async Task WriteFileAsync(string path, string content)
     {
+        lock (_written)
+        {
+            _written.Add(path);
+        }
+
         (await ExecAsync("mkdir", "-p", Path.GetDirectoryName(path)!)).EnsureSuccess();
         (await ExecWithInputAsync(content, "/bin/sh", "-c", "cat > \"$1\"", "sh", path)).EnsureSuccess();
     }
@@ -245,6 +304,12 @@ public sealed class SystemdContainer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Mode == SystemdMode.Running && SystemdPid == 1)
+        {
+            await RemoveWhatTheSuiteLeftAsync();
+            return;
+        }
+
         if (_bootScript is null)
         {
             return;
@@ -273,6 +338,55 @@ public sealed class SystemdContainer : IAsyncLifetime
         {
             KillContainer();
         }
+    }
+
+    /// <summary>
+    /// The running system back as it was: the suite's units stopped, the package purged, the installation and
+    /// its configuration removed, every file written through <see cref="WriteFileAsync"/> deleted; whatever
+    /// cannot be removed is reported.
+    /// </summary>
+    private async Task RemoveWhatTheSuiteLeftAsync()
+    {
+        var units = (await ExecAsync("systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager", "chatdaemon*"))
+            .Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0])
+            .ToArray();
+        if (units.Length > 0)
+        {
+            await ExecAsync(["systemctl", "stop", .. units]);
+        }
+
+        if ((await ExecAsync("dpkg-query", "-W", "chatdaemon")).ExitCode == 0)
+        {
+            await ExecAsync("dpkg", "-P", "chatdaemon");
+        }
+
+        await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--uninstall", "--purge");
+        string[] written;
+        lock (_written)
+        {
+            written = [.. _written.Distinct()];
+        }
+
+        foreach (string path in written)
+        {
+            await ExecAsync("rm", "-f", path);
+            string? directory = Path.GetDirectoryName(path);
+            if (directory is not null && directory.EndsWith(".d", StringComparison.Ordinal))
+            {
+                await ExecAsync("rmdir", "--ignore-fail-on-non-empty", directory);
+            }
+        }
+
+        await ExecAsync("systemctl", "daemon-reload");
+        await ExecAsync("systemctl", "reset-failed");
+        var left = written.Where(File.Exists).Concat(((string[])["/usr/lib/chatdaemon", "/etc/chatdaemon"]).Where(Directory.Exists)).ToList();
+        if (left.Count > 0)
+        {
+            _diagnostics.OnMessage(new DiagnosticMessage("the systemd suite left behind: " + string.Join(", ", left)));
+        }
+
+        SystemdPid = 0;
     }
 
     /// <summary>

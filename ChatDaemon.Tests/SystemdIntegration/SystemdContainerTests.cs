@@ -12,21 +12,50 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
 {
     private const double ExposureTarget = 0.5;
 
+    /// <summary>
+    /// What the suite needs from the manager: PID 1 up (running, or degraded by a unit the suite does not use),
+    /// basic.target reached, and the journal and the system bus it talks to. A degraded state is shown, not
+    /// failed on: a container image can carry a unit that fails there, and that says nothing about ChatDaemon.
+    /// </summary>
     [SystemdFact]
-    public async Task Systemd_runs_as_pid_1_of_its_own_namespace_and_reaches_running()
+    public async Task Systemd_is_pid_1_and_has_what_the_suite_needs()
     {
-        Assert.Equal("running", (await container.ExecAsync("systemctl", "is-system-running")).Output.Trim());
+        string state = (await container.ExecAsync("systemctl", "is-system-running")).Output.Trim();
+        if (state != "running")
+        {
+            output.WriteLine((await container.ExecAsync("systemctl", "--failed", "--no-pager")).ToString());
+        }
+
+        Assert.Contains(state, (string[])["running", "degraded"]);
         Assert.Equal("systemd", (await container.ExecAsync("cat", "/proc/1/comm")).Output.Trim());
-        Assert.Equal("container-other", (await container.ExecAsync("systemd-detect-virt", "--container")).Output.Trim());
         Assert.Equal("active", (await container.ExecAsync("systemctl", "is-active", "basic.target")).Output.Trim());
-        Assert.Equal("inactive", (await container.ExecAsync("systemctl", "is-active", "multi-user.target")).Output.Trim());
-        output.WriteLine($"boot time: {container.BootTime.TotalMilliseconds:F0} ms");
+        Assert.Equal("active", (await container.ExecAsync("systemctl", "is-active", "systemd-journald.service")).Output.Trim());
+        (await container.ExecAsync("systemctl", "start", "dbus.socket")).EnsureSuccess();
+        Assert.Equal("active", (await container.ExecAsync("systemctl", "is-active", "dbus.socket")).Output.Trim());
+        if (container.Mode == SystemdMode.Own)
+        {
+            // The container the suite boots itself: basic.target only, and systemd knows it is in a container.
+            Assert.Equal("container-other", (await container.ExecAsync("systemd-detect-virt", "--container")).Output.Trim());
+            Assert.Equal("inactive", (await container.ExecAsync("systemctl", "is-active", "multi-user.target")).Output.Trim());
+        }
+
+        output.WriteLine($"mode {container.Mode}, state {state}, boot time: {container.BootTime.TotalMilliseconds:F0} ms");
     }
 
     [SystemdFact]
-    public async Task What_the_container_writes_stays_in_the_container()
+    public async Task What_the_suite_writes_does_not_outlive_it()
     {
         string marker = $"chatdaemon-container-marker-{Guid.NewGuid():N}";
+        if (container.Mode == SystemdMode.Running)
+        {
+            // No overlay to throw away: what the suite writes is on this system, and removed when the suite ends.
+            string path = $"/etc/systemd/system/{marker}.conf";
+            await container.WriteFileAsync(path, "# written by the systemd suite\n");
+            Assert.True(File.Exists(path));
+            Assert.Contains(path, container.WrittenFiles);
+            return;
+        }
+
         string[] paths = [$"/etc/{marker}", $"/dev/{marker}", $"/dev/shm/{marker}", $"/tmp/{marker}", $"/run/{marker}"];
 
         foreach (string path in paths)
