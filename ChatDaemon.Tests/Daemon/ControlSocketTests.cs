@@ -203,6 +203,28 @@ public sealed class ControlSocketTests : IAsyncLifetime
         Assert.Null(ControlSocketPath.Resolve(null, null, null));
     }
 
+    [Fact]
+    public void A_command_about_a_named_pid_file_never_answers_for_the_systemd_service()
+    {
+        // Where the shipped unit's socket exists (a systemd service runs on this host).
+        string directory = Directory.CreateTempSubdirectory("chatdaemon-unit-").FullName;
+        try
+        {
+            string unitSocket = Path.Combine(directory, "control.sock");
+            File.WriteAllText(unitSocket, "");
+            string pidFile = Path.Combine(directory, "d.pid");
+
+            Assert.Equal(Path.Combine(directory, "d.ctl"), ControlSocketPath.ForClient(null, pidFile, pidFileNamed: true, unitSocket));
+            // Nothing named: a client started by hand on a systemd host finds the service.
+            Assert.Equal(unitSocket, ControlSocketPath.ForClient(null, pidFile, pidFileNamed: false, unitSocket));
+            Assert.Equal("/x/c.sock", ControlSocketPath.ForClient("/x/c.sock", pidFile, pidFileNamed: false, unitSocket));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_service is not null)

@@ -23,13 +23,18 @@ public static class ControlSocketPath
 
     /// <summary>
     /// The path a client should connect to: <see cref="Resolve(string?, string?)"/>, unless nothing
-    /// exists there while the shipped unit's socket does.
+    /// exists there while the shipped unit's socket does and the operator named neither a socket nor a
+    /// PID file (<paramref name="pidFileNamed"/>): a command about one PID file's daemon must not answer
+    /// for the systemd service instead.
     /// </summary>
-    public static string ForClient(string? explicitPath, string? pidFilePath)
+    public static string ForClient(string? explicitPath, string? pidFilePath, bool pidFileNamed = false) =>
+        ForClient(explicitPath, pidFilePath, pidFileNamed, SystemdUnitDefault);
+
+    internal static string ForClient(string? explicitPath, string? pidFilePath, bool pidFileNamed, string unitDefault)
     {
-        var resolved = Resolve(explicitPath, pidFilePath) ?? SystemdUnitDefault;
-        if (string.IsNullOrEmpty(explicitPath) && !File.Exists(resolved) && File.Exists(SystemdUnitDefault))
-            return SystemdUnitDefault;
+        var resolved = Resolve(explicitPath, pidFilePath) ?? unitDefault;
+        if (string.IsNullOrEmpty(explicitPath) && !pidFileNamed && !File.Exists(resolved) && File.Exists(unitDefault))
+            return unitDefault;
         return resolved;
     }
 

@@ -58,7 +58,7 @@ public static class DaemonControl
             case PidFileStatus.Running:
                 // The daemon's own summary is a bonus; the lock alone decides the exit code.
                 var reply = ControlSocketClient.Send(
-                    ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile), ControlProtocol.Status, StatusQueryTimeout);
+                    ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile, commandLine.ExplicitPidFilePath is not null), ControlProtocol.Status, StatusQueryTimeout);
                 output.WriteLine(reply is { Ok: true, Text.Length: > 0 }
                     ? $"chatdaemon is running: {reply.Text}"
                     : $"chatdaemon is running (pid {state.Pid?.ToString() ?? "unknown"})");
@@ -69,7 +69,7 @@ public static class DaemonControl
             case PidFileStatus.NotRunning:
                 // Under systemd there is no PID file, but the control socket answers.
                 var service = ControlSocketClient.Send(
-                    ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile), ControlProtocol.Status, StatusQueryTimeout);
+                    ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile, commandLine.ExplicitPidFilePath is not null), ControlProtocol.Status, StatusQueryTimeout);
                 if (service.Ok)
                 {
                     output.WriteLine($"chatdaemon is running: {service.Text}");
@@ -200,7 +200,7 @@ public static class DaemonControl
 
     private static async Task<int> ReloadAsync(CommandLineArguments commandLine, string pidFile, TextWriter output, TextWriter error)
     {
-        var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
+        var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile, commandLine.ExplicitPidFilePath is not null);
         var reply = ControlSocketClient.Send(socket, ControlProtocol.Reload, commandLine.Timeout);
         if (reply.Ok)
         {
@@ -247,7 +247,7 @@ public static class DaemonControl
     private static async Task<int?> HandOverAsync(CommandLineArguments commandLine, string pidFile, HandoverKind kind, TextWriter output, TextWriter error)
     {
         string verb = kind == HandoverKind.Restart ? "restart" : "upgrade";
-        var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile);
+        var socket = ControlSocketPath.ForClient(commandLine.ControlSocketPath, pidFile, commandLine.ExplicitPidFilePath is not null);
         var before = ControlSocketClient.Send(socket, ControlProtocol.Generation, StatusQueryTimeout);
         if (!before.Ok || !int.TryParse(before.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int generation))
             return null;
