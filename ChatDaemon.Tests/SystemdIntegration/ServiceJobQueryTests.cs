@@ -11,10 +11,7 @@ public sealed class ServiceJobQueryTests(SystemdContainer container, ITestOutput
     [SystemdFact]
     public async Task A_service_asked_at_SIGTERM_sees_restart_for_systemctl_restart_stop_for_systemctl_stop_and_none_for_a_plain_kill()
     {
-        string name = $"chatdaemon-job-probe-{Guid.NewGuid():N}"[..32];
-        string log = $"/run/{name}.log";
-        (await container.ExecAsync(["systemd-run", $"--unit={name}", "--quiet", "-p", "Environment=DOTNET_NOLOGO=1 DOTNET_EnableDiagnostics=0",
-            "/usr/bin/dotnet", "exec", typeof(ServiceJobProbe).Assembly.Location, ServiceJobProbe.Mode, log])).EnsureSuccess();
+        var (name, log) = await StartProbeAsync();
         try
         {
             await WaitForLinesAsync(log, ["started"]);
@@ -37,10 +34,7 @@ public sealed class ServiceJobQueryTests(SystemdContainer container, ITestOutput
     [SystemdFact]
     public async Task A_service_stopped_with_systemctl_stop_sees_stop()
     {
-        string name = $"chatdaemon-job-probe-{Guid.NewGuid():N}"[..32];
-        string log = $"/run/{name}.log";
-        (await container.ExecAsync(["systemd-run", $"--unit={name}", "--quiet", "-p", "Environment=DOTNET_NOLOGO=1 DOTNET_EnableDiagnostics=0",
-            "/usr/bin/dotnet", "exec", typeof(ServiceJobProbe).Assembly.Location, ServiceJobProbe.Mode, log])).EnsureSuccess();
+        var (name, log) = await StartProbeAsync();
         try
         {
             await WaitForLinesAsync(log, ["started"]);
@@ -52,6 +46,16 @@ public sealed class ServiceJobQueryTests(SystemdContainer container, ITestOutput
             await container.ExecAsync("systemctl", "stop", name);
             await container.ExecAsync("systemctl", "reset-failed", name);
         }
+    }
+
+    /// <summary>The probe as a transient service of its own; it writes what it was told at each SIGTERM to the returned log.</summary>
+    private async Task<(string Name, string Log)> StartProbeAsync()
+    {
+        string name = $"chatdaemon-job-probe-{Guid.NewGuid():N}"[..32];
+        string log = $"/run/{name}.log";
+        (await container.ExecAsync(["systemd-run", $"--unit={name}", "--quiet", "-p", "Environment=DOTNET_NOLOGO=1 DOTNET_EnableDiagnostics=0",
+            "/usr/bin/dotnet", "exec", typeof(ServiceJobProbe).Assembly.Location, ServiceJobProbe.Mode, log])).EnsureSuccess();
+        return (name, log);
     }
 
     private async Task WaitForLinesAsync(string path, string[] expected)

@@ -362,6 +362,8 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
 
         await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--uninstall", "--purge");
+        // Scratch files of the tests (probe logs, socket files of test units, an install root): all named chatdaemon-*.
+        await ExecAsync("/bin/sh", "-c", "rm -rf /run/chatdaemon-* /tmp/chatdaemon-install-root");
         string[] written;
         lock (_written)
         {

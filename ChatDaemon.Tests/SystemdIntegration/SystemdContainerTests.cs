@@ -98,7 +98,7 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
     public async Task Install_script_installs_into_a_root_and_uninstalls_everything_but_the_configuration()
     {
         string script = Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "install.sh");
-        string scratch = "/tmp/install-root";
+        string scratch = "/tmp/chatdaemon-install-root"; // removed with the suite's other leftovers when it drives a running systemd
 
         CommandResult missing = await container.ExecAsync(script, "--no-publish", "--from", "/nonexistent", "--root", scratch);
         Assert.NotEqual(0, missing.ExitCode);
