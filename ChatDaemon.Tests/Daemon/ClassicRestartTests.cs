@@ -42,10 +42,12 @@ public sealed class ClassicRestartTests : IDisposable
         await using var alice = await (await LineClient.ConnectAsync(_port)).WithNickAsync("alice");
         await using var bob = await (await LineClient.ConnectAsync(_port)).WithNickAsync("bob");
         await alice.ReadUntilAsync(l => l == "* guest-2 is now known as bob" || l.EndsWith("is now known as bob", StringComparison.Ordinal));
+        // One after the other, so that each knows what it will read.
         await alice.SendAsync("/join den");
+        await alice.ReadUntilAsync(l => l.StartsWith("* you are now in den", StringComparison.Ordinal));
         await bob.SendAsync("/join den");
-        await alice.ReadUntilAsync(l => l.Contains("bob joined den", StringComparison.Ordinal));
-        await bob.ReadUntilAsync(l => l.StartsWith("* you are in room den", StringComparison.Ordinal) || l.Contains("den", StringComparison.Ordinal));
+        await bob.ReadUntilAsync(l => l.StartsWith("* you are now in den", StringComparison.Ordinal));
+        await alice.ReadUntilAsync(l => l == "* bob joined den");
         await alice.SendRawAsync("half a li"u8.ToArray());
 
         var restart = await VerbAsync("restart");
