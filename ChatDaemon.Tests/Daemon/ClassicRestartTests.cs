@@ -166,8 +166,9 @@ public sealed class ClassicRestartTests : IDisposable
             .ToList();
         Assert.DoesNotContain(garbage, open);
         Assert.DoesNotContain(other, open);
-        daemon.Kill();
-        await daemon.WaitForExitAsync();
+        // SIGTERM, not SIGKILL: the daemon stops and its log sink flushes what the assertions below read.
+        await ChildProcesses.RunAsync("/bin/kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await daemon.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         string stderr = await daemon.StandardError.ReadToEndAsync() + await daemon.StandardOutput.ReadToEndAsync();
         Assert.Contains("The handover from the previous image is unusable", stderr);
         Assert.Contains("not 'chatdaemon-handover 1'", stderr);
