@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using ChatDaemon.Chat;
 using ChatDaemon.Configuration;
 using ChatDaemon.Control;
@@ -229,9 +228,9 @@ internal sealed class ExecHandover(
         }
     }
 
-    /// <summary>This process's command line as it was started (/proc/self/cmdline): the new image gets the same.</summary>
+    /// <summary>This process's command line as it was started: the new image gets the same.</summary>
     private static List<string> OwnCommandLine() =>
-        Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/cmdline")).Split('\0').SkipLast(1).ToList();
+        DaemonControl.ReadCommandLine(Environment.ProcessId) ?? throw new IOException("cannot read /proc/self/cmdline");
 
     private static unsafe int WriteMemfd(byte[] bytes)
     {

@@ -63,20 +63,8 @@ internal sealed record InheritedSession(HandoverManifest? Manifest, string? Prob
 
     private static InheritedSession Unusable(string problem, string? directory, string? executable)
     {
-        CloseInheritable();
+        InheritedDescriptors.CloseInheritable();
         return new InheritedSession(null, problem, directory, executable);
-    }
-
-    private static void CloseInheritable()
-    {
-        foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-        {
-            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out int fd)
-                && fd > 2 && LibC.fcntl(fd, LibC.F_GETFD, 0) is int flags && flags >= 0 && (flags & LibC.FD_CLOEXEC) == 0)
-            {
-                _ = LibC.close(fd);
-            }
-        }
     }
 
     private static string? Take(string name)
