@@ -11,6 +11,14 @@
  *         any relay format ("<nick> text" here, "<user#N> text" for ncat --chat). A message stops being
  *         in flight when the observer receives it; every '~' received by any connection counts as one
  *         delivery.
+ *   irc   chat over IRC (RFC 2812 client commands): N clients register (NICK, USER, wait for 001), JOIN one
+ *         channel (--channel) and are ready at the end of its NAMES list (366); once all are, connections
+ *         1..S send "PRIVMSG #chan :~Q<sender>:<seq>:<t_ns>;xxx" with W in flight each, acknowledged by the
+ *         observer (connection 0) as in chat mode. Every PRIVMSG line any client receives counts as one
+ *         delivery (IRC servers do not echo a message to its sender). PING is answered with PONG in every
+ *         phase; ERROR and error numerics (400-599) are reported and fail the run.
+ *   irc-idle  idle mode with IRC clients: each registers and joins one of --join-rooms channels ("#idle<i%K>")
+ *         or --channel; RSS as in idle mode; the clients keep answering PING while held; no echo client.
  *   idle  K connections (spread over source addresses --src-from and up, --per-src each, to get past
  *         the ephemeral port range), each waits for --greet-lines lines and then holds; server VmRSS
  *         (from /proc/PID/status, --pid) before and after; then one echo client (--echo-port) measures
@@ -101,7 +109,7 @@ static void hjson(const char *name, const struct hist *h)
 }
 
 /* ---------- options ---------- */
-enum mode { M_ECHO, M_CHAT, M_IDLE, M_FIRST, M_HOLD };
+enum mode { M_ECHO, M_CHAT, M_IDLE, M_FIRST, M_HOLD, M_IRC };
 static struct {
     enum mode mode;
     const char *label;
@@ -118,11 +126,13 @@ static struct {
     int echo_redis; /* idle mode: echo client speaks redis PING */
     int busy_poll;  /* epoll_wait(0) spin instead of sleeping */
     int join_rooms; /* after the greeting, send "/join idle<i % join_rooms>" (spreads idle clients over rooms) */
+    int irc;        /* clients speak IRC (modes irc and irc-idle) */
+    char channel[64];
 } opt = {
     .mode = M_ECHO, .label = "", .host = "127.0.0.1", .port = 0, .echo_port = 0, .conns = 1, .depth = 1,
     .size = 32, .senders = 1, .window = 1, .duration = 5, .warmup = 1, .setup_timeout = 120,
     .quiesce_ms = 300, .redis = 0, .greet_lines = 0, .pid = 0, .src_from = "", .per_src = 20000,
-    .connect_batch = 512, .echo_redis = 0,
+    .connect_batch = 512, .echo_redis = 0, .channel = "#bench",
 };
 
 /* ---------- connections ---------- */
@@ -137,8 +147,9 @@ struct conn {
     uint64_t *ring;
     char *out;                    /* pending output */
     uint32_t out_len, out_cap;
-    char *part;                   /* observer: partial line */
-    uint32_t part_len;
+    char *part;                   /* observer (and every IRC client): partial line */
+    uint32_t part_len, part_cap;
+    uint8_t irc_stage;            /* IRC: 0 not started, 1 registering, 2 joining, 3 joined */
     uint64_t seq;
 };
 
@@ -152,7 +163,7 @@ static uint64_t t_measure_start, t_measure_end;
 static int measuring;
 static struct hist H;
 static uint64_t m_replies, m_sent, m_deliveries, m_bytes_in;
-static uint64_t closed_unexpected, connect_errors;
+static uint64_t closed_unexpected, connect_errors, irc_errors;
 static char rxbuf[1 << 16];
 static char *line_tmpl;
 
@@ -350,6 +361,133 @@ static ssize_t drain(struct conn *c)
     return total;
 }
 
+
+/* ---------- IRC clients ---------- */
+static int chat_first_sender = 1;
+static struct conn *observer;
+static void observer_line(const char *l, size_t n, uint64_t t);
+
+/* "b" + the index in base 36: unique per run and at most 9 characters, RFC 2812's nick length and
+   ngIRCd's default MaxNickLength (a nick may not start with a digit) */
+static void irc_nick(int i, char out[16])
+{
+    char tmp[16];
+    int n = 0;
+    do { tmp[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[i % 36]; i /= 36; } while (i > 0 && n < 14);
+    out[0] = 'b';
+    for (int k = 0; k < n; k++) out[1 + k] = tmp[n - 1 - k];
+    out[1 + n] = 0;
+}
+
+static void irc_register(struct conn *c)
+{
+    char nick[16], buf[96];
+    irc_nick((int)(c - C), nick);
+    int n = snprintf(buf, sizeof buf, "NICK %s\r\nUSER x 0 * :x\r\n", nick);
+    c->irc_stage = 1;
+    conn_send(c, buf, (uint32_t)n);
+}
+
+static void irc_join(struct conn *c)
+{
+    char buf[96];
+    int n = opt.join_rooms > 0 ? snprintf(buf, sizeof buf, "JOIN #idle%d\r\n", (int)(c - C) % opt.join_rooms)
+                               : snprintf(buf, sizeof buf, "JOIN %s\r\n", opt.channel);
+    c->irc_stage = 2;
+    conn_send(c, buf, (uint32_t)n);
+}
+
+/* an ERROR or an error numeric: the run is not what it claims to measure (nick refused, channel full,
+   flood protection); the first few are shown so the server's configuration can be fixed */
+static void irc_fail(struct conn *c, const char *l, size_t n)
+{
+    if (++irc_errors <= 5) fprintf(stderr, "loadgen: client %d got: %.*s\n", (int)(c - C), (int)(n > 300 ? 300 : n), l);
+}
+
+/* one line from the server, without its '\n' */
+static void irc_line(struct conn *c, const char *l, size_t n, uint64_t t)
+{
+    const char *end = l + n, *p = l;
+    if (end > l && end[-1] == '\r') end--;
+    if (p < end && *p == ':') { /* skip the prefix */
+        p = memchr(p, ' ', (size_t)(end - p));
+        if (!p) return;
+        while (p < end && *p == ' ') p++;
+    }
+    const char *sp = memchr(p, ' ', (size_t)(end - p));
+    size_t cl = (size_t)((sp ? sp : end) - p);
+    if (cl == 7 && memcmp(p, "PRIVMSG", 7) == 0) {
+        if (measuring) m_deliveries++;
+        if (c == observer) observer_line(l, n, t);
+        return;
+    }
+    if (cl == 4 && memcmp(p, "PING", 4) == 0) {
+        char buf[600];
+        size_t rest = (size_t)(end - (p + 4));
+        if (rest > sizeof buf - 8) rest = sizeof buf - 8;
+        memcpy(buf, "PONG", 4);
+        memcpy(buf + 4, p + 4, rest);
+        buf[4 + rest] = '\r';
+        buf[5 + rest] = '\n';
+        conn_send(c, buf, (uint32_t)(rest + 6));
+        return;
+    }
+    if (cl == 3 && p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9') {
+        int num = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+        if (num == 1 && c->irc_stage == 1) irc_join(c);
+        else if (num == 366 && c->irc_stage == 2) c->irc_stage = 3;
+        /* 422 (no MOTD) is how a server without one ends the welcome (RFC 2812), not an error */
+        else if (num >= 400 && num < 600 && num != 422) irc_fail(c, l, (size_t)(end - l));
+        return;
+    }
+    if (cl == 5 && memcmp(p, "ERROR", 5) == 0) irc_fail(c, l, (size_t)(end - l));
+}
+
+/* read everything available and handle it line by line; returns bytes read, -1 when closed */
+static ssize_t irc_read(struct conn *c)
+{
+    ssize_t total = 0;
+    for (int guard = 0; guard < 16; guard++) {
+        ssize_t r = read(c->fd, rxbuf, sizeof rxbuf);
+        if (r == 0) { conn_close(c, 0); return -1; }
+        if (r < 0) {
+            if (errno == EAGAIN) return total;
+            conn_close(c, 0);
+            return -1;
+        }
+        total += r;
+        if (measuring) m_bytes_in += (uint64_t)r;
+        uint64_t t = now_ns();
+        const char *p = rxbuf, *end = rxbuf + r;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl) {
+                /* a line cut by the read: keep it (lines longer than the buffer are cut; IRC's are 512) */
+                size_t rest = (size_t)(end - p);
+                if (c->part_len + rest > c->part_cap) rest = c->part_cap - c->part_len;
+                memcpy(c->part + c->part_len, p, rest);
+                c->part_len += (uint32_t)rest;
+                break;
+            }
+            if (c->part_len) {
+                size_t take = (size_t)(nl - p);
+                if (c->part_len + take > c->part_cap) take = c->part_cap - c->part_len;
+                memcpy(c->part + c->part_len, p, take);
+                irc_line(c, c->part, c->part_len + take, t);
+                c->part_len = 0;
+            } else {
+                irc_line(c, p, (size_t)(nl - p), t);
+            }
+            if (c->state == C_CLOSED) return -1; /* a PONG could not be written */
+            p = nl + 1;
+        }
+        if ((size_t)r < sizeof rxbuf) return total;
+    }
+    return total;
+}
+
+static void irc_read_cb(struct conn *c) { irc_read(c); }
+
 /*
  * Open n connections (batches of at most connect_batch outstanding), wait until each is connected and,
  * when greet_lines > 0, has received that many lines; then read and discard until the server has been
@@ -366,9 +504,10 @@ static int setup(int first, int n, const struct sockaddr_in *to, int greet_lines
             next++;
         }
         if (now_ns() > deadline) { fprintf(stderr, "loadgen: setup timed out: %d of %d ready\n", ready, n); return -1; }
-        if (connect_errors || closed_unexpected) {
-            fprintf(stderr, "loadgen: setup failed: %llu connect errors, %llu closed (ready %d of %d)\n",
-                    (unsigned long long)connect_errors, (unsigned long long)closed_unexpected, ready, n);
+        if (connect_errors || closed_unexpected || irc_errors) {
+            fprintf(stderr, "loadgen: setup failed: %llu connect errors, %llu closed, %llu IRC errors (ready %d of %d)\n",
+                    (unsigned long long)connect_errors, (unsigned long long)closed_unexpected,
+                    (unsigned long long)irc_errors, ready, n);
             return -1;
         }
         int k = epoll_wait(ep, ev, 1024, 50);
@@ -387,20 +526,29 @@ static int setup(int first, int n, const struct sockaddr_in *to, int greet_lines
                 if (!(ev[j].events & (EPOLLOUT | EPOLLIN))) continue;
                 c->state = C_GREETING;
                 set_events(c); /* EPOLLIN only */
-                if (greet_lines == 0) { c->state = C_READY; ready++; outstanding--; }
+                if (opt.irc) {
+                    if (!c->part) {
+                        c->part_cap = 1024;
+                        c->part = malloc(c->part_cap);
+                        if (!c->part) die("malloc");
+                    }
+                    irc_register(c);
+                } else if (greet_lines == 0) { c->state = C_READY; ready++; outstanding--; }
             }
             if (c->state == C_GREETING || c->state == C_READY) {
-                if ((ev[j].events & EPOLLIN) && drain(c) < 0) continue;
+                if ((ev[j].events & EPOLLOUT) && c->out_len) conn_flush(c);
+                if (c->state == C_CLOSED) continue;
+                if ((ev[j].events & EPOLLIN) && (opt.irc ? irc_read(c) : drain(c)) < 0) continue;
                 if ((ev[j].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && c->state != C_CLOSED) { conn_close(c, 0); continue; }
             }
-            if (c->state == C_GREETING && c->greet_seen >= (uint32_t)greet_lines) {
+            if (c->state == C_GREETING && (opt.irc ? c->irc_stage == 3 : c->greet_seen >= (uint32_t)greet_lines)) {
                 /* a connection stays outstanding until greeted: the server has accepted it by then, so at
                    most connect_batch wait in its accept queue (more overflow the listen backlog, and the
                    dropped handshakes come back only after SYN retransmission back-off) */
                 c->state = C_READY;
                 ready++;
                 outstanding--;
-                if (opt.join_rooms > 0 && greet_lines > 0) {
+                if (opt.join_rooms > 0 && greet_lines > 0 && !opt.irc) {
                     char cmd[64];
                     int n = snprintf(cmd, sizeof cmd, "/join idle%d\r\n", (int)(c - C) % opt.join_rooms);
                     conn_send(c, cmd, (uint32_t)n);
@@ -416,10 +564,12 @@ static int setup(int first, int n, const struct sockaddr_in *to, int greet_lines
         for (int j = 0; j < k; j++) {
             struct conn *c = &C[ev[j].data.u32];
             if (c->state != C_READY) continue;
-            if ((ev[j].events & EPOLLIN) && drain(c) > 0) last = now_ns();
+            if ((ev[j].events & EPOLLOUT) && c->out_len) conn_flush(c);
+            if (c->state == C_READY && (ev[j].events & EPOLLIN) && (opt.irc ? irc_read(c) : drain(c)) > 0) last = now_ns();
             if ((ev[j].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && c->state != C_CLOSED) conn_close(c, 0);
         }
         if (closed_unexpected) { fprintf(stderr, "loadgen: %llu connections closed during setup\n", (unsigned long long)closed_unexpected); return -1; }
+        if (irc_errors) { fprintf(stderr, "loadgen: %llu IRC errors during setup\n", (unsigned long long)irc_errors); return -1; }
     }
     return 0;
 }
@@ -500,18 +650,19 @@ static void run_loop(read_fn on_read, uint64_t t_end, uint64_t t_warm_end)
 }
 
 /* ---------- chat ---------- */
-static int chat_first_sender = 1;
-static struct conn *observer;
+
+static char irc_prefix[96]; /* IRC: "PRIVMSG #chan :" before each message, empty in chat mode */
+static int irc_prefix_len;
 
 static void chat_send(struct conn *c, int sidx, int k)
 {
     char buf[64 * 256];
     uint32_t off = 0;
-    for (int i = 0; i < k && off + (uint32_t)opt.size + 64 < sizeof buf; i++) {
-        int n = snprintf(buf + off, sizeof buf - off, "~Q%d:%llu:%llu;", sidx, (unsigned long long)c->seq++,
-                         (unsigned long long)now_ns());
-        /* pad with 'x' to the line size (incl. CRLF) */
-        while (n < opt.size - 2) buf[off + (uint32_t)n++] = 'x';
+    for (int i = 0; i < k && off + (uint32_t)(opt.size + irc_prefix_len) + 64 < sizeof buf; i++) {
+        int n = snprintf(buf + off, sizeof buf - off, "%s~Q%d:%llu:%llu;", irc_prefix, sidx,
+                         (unsigned long long)c->seq++, (unsigned long long)now_ns());
+        /* pad the message with 'x' to the line size (incl. CRLF; the IRC command is not counted) */
+        while (n < irc_prefix_len + opt.size - 2) buf[off + (uint32_t)n++] = 'x';
         buf[off + (uint32_t)n++] = '\r';
         buf[off + (uint32_t)n++] = '\n';
         off += (uint32_t)n;
@@ -624,13 +775,14 @@ static void print_common(double lg_cpu, double srv_cpu, double secs)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: loadgen --mode echo|chat|idle --port P [options]\n"
+            "usage: loadgen --mode echo|chat|idle|irc|irc-idle --port P [options]\n"
             "  --host IP            target (loopback only), default 127.0.0.1\n"
             "  --conns N            connections (idle: K idle connections)\n"
             "  --depth D            echo: requests in flight per connection\n"
             "  --size B             line size incl. CRLF (default 32)\n"
             "  --redis              echo: send inline PING, expect +PONG\n"
-            "  --senders S --window W   chat: senders and messages in flight per sender\n"
+            "  --senders S --window W   chat, irc: senders and messages in flight per sender\n"
+            "  --channel #NAME      irc: the channel every client joins (default #bench)\n"
             "  --duration S --warmup S  measured seconds after warm-up seconds\n"
             "  --greet-lines L      wait for L lines from the server on each connection before starting\n"
             "  --quiesce-ms MS      after setup, discard input until quiet this long (default 300)\n"
@@ -642,7 +794,8 @@ static void usage(void)
             "  --connect-batch N    max outstanding connects (default 512)\n"
             "  --mode first [--send-line TEXT]  time from connect to the first line (cold start)\n"
             "  --mode hold --ready-file F   open, greet, create F, hold for --duration; report drops\n"
-            "  --join-rooms K       after the greeting send /join idle<i%%K> (idle/hold: keeps the lobby small)\n"
+            "  --join-rooms K       after the greeting send /join idle<i%%K> (idle/hold: keeps the lobby small;\n"
+            "                       irc-idle: JOIN #idle<i%%K> instead of --channel)\n"
             "  --busy-poll          spin on epoll_wait(0) instead of sleeping (see RESULTS.md)\n"
             "  --label TEXT         copied into the JSON\n");
     exit(2);
@@ -656,7 +809,8 @@ int main(int argc, char **argv)
         { "window", 1, 0, 'W' }, { "duration", 1, 0, 'D' }, { "warmup", 1, 0, 'w' }, { "greet-lines", 1, 0, 'g' },
         { "quiesce-ms", 1, 0, 'q' }, { "settle-s", 1, 0, 'Z' }, { "setup-timeout", 1, 0, 't' }, { "pid", 1, 0, 'P' }, { "src-from", 1, 0, 'f' },
         { "per-src", 1, 0, 'F' }, { "echo-port", 1, 0, 'e' }, { "echo-redis", 0, 0, 'R' },
-        { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { "join-rooms", 1, 0, 'J' }, { 0, 0, 0, 0 },
+        { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { "join-rooms", 1, 0, 'J' },
+        { "channel", 1, 0, 'C' }, { 0, 0, 0, 0 },
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -667,6 +821,8 @@ int main(int argc, char **argv)
             else if (!strcmp(optarg, "idle")) opt.mode = M_IDLE;
             else if (!strcmp(optarg, "first")) opt.mode = M_FIRST;
             else if (!strcmp(optarg, "hold")) opt.mode = M_HOLD;
+            else if (!strcmp(optarg, "irc")) { opt.mode = M_IRC; opt.irc = 1; }
+            else if (!strcmp(optarg, "irc-idle")) { opt.mode = M_IDLE; opt.irc = 1; }
             else usage();
             break;
         case 'h': snprintf(opt.host, sizeof opt.host, "%s", optarg); break;
@@ -694,6 +850,7 @@ int main(int argc, char **argv)
         case 'L': send_line = optarg; break;
         case 'Y': ready_file = optarg; break;
         case 'J': opt.join_rooms = atoi(optarg); break;
+        case 'C': snprintf(opt.channel, sizeof opt.channel, "%s", optarg); break;
         default: usage();
         }
     }
@@ -704,11 +861,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "loadgen: only loopback (127.0.0.0/8) addresses may be used\n");
         return 2;
     }
-    if (opt.mode == M_CHAT && (opt.senders < 1 || opt.senders >= opt.conns || opt.window < 1)) {
-        fprintf(stderr, "loadgen: chat needs 1 <= senders < conns and window >= 1\n");
+    if ((opt.mode == M_CHAT || opt.mode == M_IRC) && (opt.senders < 1 || opt.senders >= opt.conns || opt.window < 1)) {
+        fprintf(stderr, "loadgen: chat and irc need 1 <= senders < conns and window >= 1\n");
         return 2;
     }
-    if (opt.mode == M_IDLE && opt.echo_port <= 0) usage();
+    if (opt.mode == M_IDLE && opt.echo_port <= 0 && !opt.irc) usage();
+    if (opt.irc && (opt.channel[0] != '#' || strpbrk(opt.channel, " ,\r\n\a"))) {
+        fprintf(stderr, "loadgen: --channel must be one IRC channel name starting with #\n");
+        return 2;
+    }
+    if (opt.mode == M_IRC) irc_prefix_len = snprintf(irc_prefix, sizeof irc_prefix, "PRIVMSG %s :", opt.channel);
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGALRM, on_alarm);
@@ -754,18 +916,23 @@ int main(int argc, char **argv)
         hjson("latency", &H);
         printf("}\n");
         if (closed_unexpected || m_replies == 0) goto fail_quiet;
-    } else if (opt.mode == M_CHAT) {
+    } else if (opt.mode == M_CHAT || opt.mode == M_IRC) {
+        /* IRC: every client is registered and in the channel (its own 366 seen) before anyone sends */
         if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
         observer = &C[0];
-        observer->part = malloc(4096 + 64);
+        if (!observer->part) {
+            observer->part_cap = 4096;
+            observer->part = malloc(4096 + 64);
+        }
         double lg0 = self_cpu_s(), sv0 = proc_cpu_s(opt.pid);
         uint64_t ts = now_ns();
         for (int s = 0; s < opt.senders; s++) chat_send(&C[chat_first_sender + s], chat_first_sender + s, opt.window);
         uint64_t tw = ts + (uint64_t)(opt.warmup * 1e9), te = tw + (uint64_t)(opt.duration * 1e9);
-        run_loop(chat_read_cb, te, tw);
+        run_loop(opt.irc ? irc_read_cb : chat_read_cb, te, tw);
         double lg1 = self_cpu_s(), sv1 = proc_cpu_s(opt.pid);
         double secs = (t_measure_end - t_measure_start) / 1e9;
-        printf("{\"mode\":\"chat\",");
+        printf("{\"mode\":\"%s\",", opt.irc ? "irc" : "chat");
+        if (opt.irc) printf("\"channel\":\"%s\",\"irc_errors\":%llu,", opt.channel, (unsigned long long)irc_errors);
         print_common(lg1 - lg0, sv0 >= 0 ? sv1 - sv0 : -1, secs);
         printf("\"loaded_s\":%.3f,\"senders\":%d,\"window\":%d,\"size\":%d,\"sent\":%llu,\"deliveries\":%llu,"
                "\"deliveries_per_s\":%.1f,\"observed_per_s\":%.1f,",
@@ -773,7 +940,7 @@ int main(int argc, char **argv)
                (unsigned long long)m_deliveries, m_deliveries / secs, H.n / secs);
         hjson("latency", &H);
         printf("}\n");
-        if (closed_unexpected || H.n == 0) goto fail_quiet;
+        if (closed_unexpected || irc_errors || H.n == 0) goto fail_quiet;
     } else if (opt.mode == M_HOLD) {
         if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
         if (ready_file) {
@@ -796,10 +963,32 @@ int main(int argc, char **argv)
         /* settled: the same connections held, untouched, for settle_s more (a server may give memory back
            once it is quiet, as ChatDaemon's idle trim does after 30 s) */
         long rss_settled = rss_after;
-        if (opt.settle_s > 0) {
+        if (opt.settle_s > 0 && opt.irc) {
+            /* IRC servers PING quiet clients (ngIRCd after 120 s) and drop those that do not answer */
+            uint64_t ts = now_ns(), te = ts + (uint64_t)(opt.settle_s * 1e9);
+            run_loop(irc_read_cb, te, te);
+            rss_settled = read_vmrss_kib(opt.pid);
+        } else if (opt.settle_s > 0) {
             struct timespec st = { (time_t)opt.settle_s, (long)((opt.settle_s - (time_t)opt.settle_s) * 1e9) };
             while (nanosleep(&st, &st) != 0 && errno == EINTR) {}
             rss_settled = read_vmrss_kib(opt.pid);
+        }
+        if (opt.irc) {
+            /* no echo client: the figure wanted is the memory per registered, joined IRC client */
+            int open = 0;
+            for (int i = 0; i < opt.conns; i++) open += C[i].state == C_READY;
+            printf("{\"mode\":\"irc-idle\",");
+            print_common(0, -1, 0);
+            printf("\"setup_s\":%.3f,\"held\":%d,\"rss_before_kib\":%ld,\"rss_after_kib\":%ld,"
+                   "\"rss_per_conn_bytes\":%.1f,\"settle_s\":%.1f,\"rss_settled_kib\":%ld,\"rss_settled_per_conn_bytes\":%.1f,"
+                   "\"irc_errors\":%llu}\n",
+                   setup_s, open, rss_before, rss_after,
+                   rss_before >= 0 && rss_after >= 0 ? (rss_after - rss_before) * 1024.0 / opt.conns : -1.0,
+                   opt.settle_s, rss_settled,
+                   rss_before >= 0 && rss_settled >= 0 ? (rss_settled - rss_before) * 1024.0 / opt.conns : -1.0,
+                   (unsigned long long)irc_errors);
+            if (closed_unexpected || irc_errors || open != opt.conns) goto fail_quiet;
+            return 0;
         }
         struct sockaddr_in edst = dst;
         edst.sin_port = htons((uint16_t)opt.echo_port);
@@ -839,7 +1028,8 @@ int main(int argc, char **argv)
     return 0;
 fail:
     printf("{\"mode\":\"%s\",\"label\":\"%s\",\"conns\":%d,\"failed\":true,\"closed_unexpected\":%llu,\"connect_errors\":%llu}\n",
-           opt.mode == M_ECHO ? "echo" : opt.mode == M_CHAT ? "chat" : opt.mode == M_HOLD ? "hold" : "idle", opt.label, opt.conns,
+           opt.mode == M_ECHO ? "echo" : opt.mode == M_CHAT ? "chat" : opt.mode == M_HOLD ? "hold" : opt.mode == M_IRC ? "irc"
+           : opt.irc ? "irc-idle" : "idle", opt.label, opt.conns,
            (unsigned long long)closed_unexpected, (unsigned long long)connect_errors);
     return 1;
 fail_quiet:
