@@ -245,6 +245,74 @@ if log_keys:
         w(f"| {kind} p99 latency | {cell(ki[0], lat('p99_us'), fmt_us)} | {cell(ko[0], lat('p99_us'), fmt_us)} | |")
     w("")
 
+# ------------------------------------------------------------------ IRC (issue 15)
+IRC_PEERS = (("ngircd", "ngIRCd"), ("inspircd", "InspIRCd"))
+irc_labels = sorted({k[2] for k in groups if k[0] == "irc"},
+                    key=lambda l: [int(t.split("=")[1]) for t in l.split()])
+irc_idle = [r for r in rows if r.get("scenario") == "irc-idle"]
+if irc_labels or irc_idle:
+    versions = {r["server"]: r.get("version", "?") for r in rows if r.get("scenario") == "irc-peer"}
+    w("## 7. IRC channel fan-out (one channel, 4 senders, W messages in flight each, observer-acknowledged)\n")
+    w("Every client registers (`NICK`, `USER`, waits for 001) and joins the channel; nobody sends before every "
+      "client has seen the end of its `NAMES` (366). Deliveries/s counts every `PRIVMSG` line received by any "
+      "client (a server does not return a message to its sender); latency is send → receipt at the observer. "
+      "Peers from Debian 12: " + ", ".join(f"{name} {versions.get(s, 'not run')}" for s, name in IRC_PEERS) +
+      ", each from a generated configuration with its flood protection and per-address limits opened "
+      "(`bench/run`, `start_irc_server`); ChatDaemon with `--listen irc=` and its limits off, as in the chat "
+      "scenario.\n")
+    if irc_labels:
+        w("| members, window | ChatDaemon deliveries/s | ngIRCd deliveries/s | InspIRCd deliveries/s | ChatDaemon / faster peer | ChatDaemon p50 / p99 | ngIRCd p50 / p99 | InspIRCd p50 / p99 |")
+        w("|---|---|---|---|---|---|---|---|")
+        rate = lambda x: x["deliveries_per_s"]
+        for l in irc_labels:
+            c = ("irc", "chatdaemon", l)
+            peers = [med(("irc", s, l), rate)[0] for s, _ in IRC_PEERS]
+            peers = [p for p in peers if p is not None]
+            rt = ratio(med(c, rate)[0], max(peers) if peers else None)
+            lats = " | ".join(f"{cell(('irc', s, l), lat('p50_us'), fmt_us)} / {cell(('irc', s, l), lat('p99_us'), fmt_us)}"
+                              for s in ("chatdaemon", "ngircd", "inspircd"))
+            w(f"| {l} | {cell(c, rate)} | {cell(('irc', 'ngircd', l), rate)} | {cell(('irc', 'inspircd', l), rate)} | "
+              f"{fmt_ratio(rt)} | {lats} |")
+        w("")
+        for n in sorted({int(l.split()[0].split("=")[1]) for l in irc_labels}):
+            best = {}
+            for s in ("chatdaemon", "ngircd", "inspircd"):
+                cands = [(med(("irc", s, l), rate)[0], l) for l in irc_labels if l.startswith(f"n={n} ")]
+                cands = [x for x in cands if x[0] is not None]
+                best[s] = max(cands) if cands else (None, None)
+            peer = max([(best[s][0], s) for s, _ in IRC_PEERS if best[s][0] is not None] or [(None, None)])
+            rt = ratio(best["chatdaemon"][0], peer[0])
+            verdicts.append((f"IRC fan-out ≥ 1.5× the faster of ngIRCd and InspIRCd, {n:,} members (best window of each)",
+                             "not run" if rt is None else ("met" if rt >= 1.5 else "missed"),
+                             "ChatDaemon not measured" if rt is None else
+                             f"{fmt_ratio(rt)} of {dict(IRC_PEERS)[peer[1]]} ({fmt_rate(best['chatdaemon'][0])} vs "
+                             f"{fmt_rate(peer[0])} deliveries/s)"))
+    if irc_idle:
+        settle = max([r.get("settle_s", 0) for r in irc_idle] or [0])
+        w(f"**Idle IRC clients**: each registered and in a channel of 100; RSS of the server with them minus its RSS "
+          f"empty, per client, right after the last one joined and again after holding them {settle:.0f} s longer "
+          f"(answering PINGs).\n")
+        w("| server | clients held | RSS empty | RSS after setup | per client after setup | RSS settled | per client settled |")
+        w("|---|---|---|---|---|---|---|")
+        for r in irc_idle:
+            if r.get("failed"):
+                w(f"| {r['server']} | failed: {r.get('error', '')} | | | | | |")
+                continue
+            w(f"| {r['server']} | {r['held']:,} of {r['conns']:,} | {r['rss_before_kib'] / 1024:.1f} MiB | "
+              f"{r['rss_after_kib'] / 1024:.1f} MiB | {r['rss_per_conn_bytes'] / 1024:.2f} KiB | "
+              f"{r['rss_settled_kib'] / 1024:.1f} MiB | {r['rss_settled_per_conn_bytes'] / 1024:.2f} KiB |")
+        w("")
+        per = {r["server"]: r["rss_settled_per_conn_bytes"] for r in irc_idle if not r.get("failed")}
+        peers = [(per[s], name) for s, name in IRC_PEERS if s in per]
+        if "chatdaemon" in per and peers:
+            low = min(peers)
+            verdicts.append(("Idle memory per IRC client ≤ ngIRCd's and InspIRCd's", "met" if per["chatdaemon"] <= low[0] else "missed",
+                             f"{per['chatdaemon'] / 1024:.2f} KiB per client settled; {low[1]} {low[0] / 1024:.2f} KiB "
+                             f"({per['chatdaemon'] / low[0]:.2f}×)" + "".join(f", {n} {v / 1024:.2f} KiB" for v, n in peers if n != low[1])))
+        else:
+            verdicts.append(("Idle memory per IRC client ≤ ngIRCd's and InspIRCd's", "not run",
+                             "ChatDaemon not measured" if peers else "no IRC server measured"))
+
 # ------------------------------------------------------------------ generator vs server CPU
 w("## The load generator is not the bottleneck\n")
 w("CPU seconds used during the loaded phase (warm-up + measurement), median per configuration. The generator is one "
@@ -255,7 +323,7 @@ w("The last column is the server's CPU time per request (echo) or per delivered 
 w("| scenario | server | configuration | rate | generator CPU / wall | server CPU / wall | server CPU per op |")
 w("|---|---|---|---|---|---|---|")
 for (sc, srv, l) in sorted(groups, key=lambda k: tuple(str(x) for x in k)):
-    if sc not in ("echo", "chat"):
+    if sc not in ("echo", "chat", "irc"):
         continue
     runs = ok_runs((sc, srv, l))
     if not runs:
