@@ -39,7 +39,7 @@ public sealed class ChatMessage
     /// </summary>
     public string FromUserHost { get; }
 
-    /// <summary>The room it happened in; for <see cref="ChatMessageKind.Private"/> and <see cref="ChatMessageKind.PrivateNotice"/> the recipient's nick.</summary>
+    /// <summary>The room it happened in; for a message to one member (<see cref="ChatMessageKind.Private"/>, <see cref="ChatMessageKind.PrivateAction"/>, <see cref="ChatMessageKind.PrivateNotice"/>) the recipient's nick.</summary>
     public string Room { get; }
 
     /// <summary>
@@ -66,6 +66,8 @@ public sealed class ChatMessage
     public static ChatMessage NickChanged(string oldNick, string newNick, string room, string fromUserHost = "") => new(ChatMessageKind.NickChanged, oldNick, room, default, newNick, fromUserHost);
 
     public static ChatMessage Private(string from, string to, string text, string fromUserHost = "") => new(ChatMessageKind.Private, from, to, Encoding.UTF8.GetBytes(text), "", fromUserHost);
+
+    public static ChatMessage PrivateAction(string from, string to, string text, string fromUserHost = "") => new(ChatMessageKind.PrivateAction, from, to, Encoding.UTF8.GetBytes(text), "", fromUserHost);
 
     public static ChatMessage Notice(string from, string room, string text, string fromUserHost = "") => new(ChatMessageKind.Notice, from, room, Encoding.UTF8.GetBytes(text), "", fromUserHost);
 

@@ -34,6 +34,9 @@ public enum ChatMessageKind
     /// <summary>Text from <see cref="ChatMessage.From"/> to one member, not a room.</summary>
     Private,
 
+    /// <summary>An action addressed to one member (IRC's CTCP ACTION in a private message).</summary>
+    PrivateAction,
+
     /// <summary>A notice to a room: text that asks for no reply (IRC's NOTICE; never answered automatically).</summary>
     Notice,
 

@@ -24,6 +24,7 @@ public sealed class LineRenderer : IChatRenderer
         ChatMessageKind.Say => RenderSay(message),
         ChatMessageKind.Action => Framed("* ", message.From, " ", message.Text.Span),
         ChatMessageKind.Private => Framed("*", message.From, "* ", message.Text.Span),
+        ChatMessageKind.PrivateAction => Framed("* ", message.From, " ", message.Text.Span, " (to you)"),
         ChatMessageKind.Notice or ChatMessageKind.PrivateNotice => Framed("-", message.From, "- ", message.Text.Span),
         ChatMessageKind.Joined => LineText.Notice($"{message.From} joined {message.Room}"),
         ChatMessageKind.Left => LineText.Notice(message.Detail.Length == 0 ? $"{message.From} left {message.Room}" : $"{message.From} left {message.Room} ({message.Detail})"),
@@ -64,15 +65,16 @@ public sealed class LineRenderer : IChatRenderer
         return bytes;
     }
 
-    /// <summary>before + nick + after + text + CRLF.</summary>
-    private static byte[] Framed(string before, string nick, string after, ReadOnlySpan<byte> text)
+    /// <summary>before + nick + after + text + end + CRLF.</summary>
+    private static byte[] Framed(string before, string nick, string after, ReadOnlySpan<byte> text, string end = "")
     {
         int head = Encoding.UTF8.GetByteCount(before) + Encoding.UTF8.GetByteCount(nick) + Encoding.UTF8.GetByteCount(after);
-        var bytes = new byte[head + text.Length + 2];
+        var bytes = new byte[head + text.Length + Encoding.UTF8.GetByteCount(end) + 2];
         int n = Encoding.UTF8.GetBytes(before, bytes);
         n += Encoding.UTF8.GetBytes(nick, bytes.AsSpan(n));
         n += Encoding.UTF8.GetBytes(after, bytes.AsSpan(n));
         text.CopyTo(bytes.AsSpan(n));
+        Encoding.UTF8.GetBytes(end, bytes.AsSpan(n + text.Length));
         bytes[^2] = (byte)'\r';
         bytes[^1] = (byte)'\n';
         return bytes;
