@@ -77,7 +77,7 @@ public sealed class ChatCoreTests
         _hub.Join("b", erin);
         carol.CountLines(3);
 
-        _hub.Depart(carol, room => ChatMessage.Left("carol", room.Name, " (quit)"));
+        _hub.Depart(carol, room => ChatMessage.Quit("carol", room.Name, ""));
 
         Assert.Empty(carol.Rooms);
         Assert.Equal("* carol left a (quit)\r\n", Pending(dave));
@@ -85,6 +85,40 @@ public sealed class ChatCoreTests
         Assert.Null(_hub.FindByNick("carol"));
         Assert.Equal(3, _hub.LinesRelayed);
         Assert.Equal(2, _hub.ClientCount);
+    }
+
+    [Fact]
+    public void A_member_who_shares_several_rooms_with_one_who_quits_is_told_once()
+    {
+        var carol = NewMember(LineRenderer.Instance, "carol");
+        var dave = NewMember(LineRenderer.Instance, "dave");
+        _hub.Join("a", carol);
+        _hub.Join("b", carol);
+        _hub.Join("a", dave);
+        _hub.Join("b", dave);
+
+        _hub.Depart(carol, room => ChatMessage.Quit("carol", room.Name, "bye"));
+
+        Assert.Equal("* carol left a (quit: bye)\r\n", Pending(dave));
+    }
+
+    [Fact]
+    public void A_nick_change_is_told_once_to_each_roommate()
+    {
+        var carol = NewMember(LineRenderer.Instance, "carol");
+        var dave = NewMember(LineRenderer.Instance, "dave");
+        var erin = NewMember(LineRenderer.Instance, "erin");
+        _hub.Join("a", carol);
+        _hub.Join("b", carol);
+        _hub.Join("a", dave);
+        _hub.Join("b", dave);
+        _hub.Join("b", erin);
+
+        ChatHub.TellRoommates(carol, room => ChatMessage.NickChanged("carol", "caz", room.Name));
+
+        Assert.Equal("* carol is now known as caz\r\n", Pending(dave));
+        Assert.Equal("* carol is now known as caz\r\n", Pending(erin));
+        Assert.Equal("", Pending(carol));
     }
 
     [Fact]
@@ -116,7 +150,11 @@ public sealed class ChatCoreTests
     [Theory]
     [InlineData(ChatMessageKind.Action, "* alice waves\r\n")]
     [InlineData(ChatMessageKind.Joined, "* alice joined lobby\r\n")]
-    [InlineData(ChatMessageKind.Left, "* alice left lobby (quit: bye)\r\n")]
+    [InlineData(ChatMessageKind.Left, "* alice left lobby (moving on)\r\n")]
+    [InlineData(ChatMessageKind.Quit, "* alice left lobby (quit: bye)\r\n")]
+    [InlineData(ChatMessageKind.Disconnected, "* alice left lobby\r\n")]
+    [InlineData(ChatMessageKind.Notice, "-alice- heads up\r\n")]
+    [InlineData(ChatMessageKind.TopicChanged, "* alice set the topic of lobby: news\r\n")]
     [InlineData(ChatMessageKind.NickChanged, "* alice is now known as al\r\n")]
     [InlineData(ChatMessageKind.Private, "*alice* psst\r\n")]
     public void The_line_protocol_words_each_kind_of_message(ChatMessageKind kind, string expected)
@@ -125,7 +163,11 @@ public sealed class ChatCoreTests
         {
             ChatMessageKind.Action => ChatMessage.Action("alice", "lobby", "waves"),
             ChatMessageKind.Joined => ChatMessage.Joined("alice", "lobby"),
-            ChatMessageKind.Left => ChatMessage.Left("alice", "lobby", " (quit: bye)"),
+            ChatMessageKind.Left => ChatMessage.Left("alice", "lobby", "moving on"),
+            ChatMessageKind.Quit => ChatMessage.Quit("alice", "lobby", "bye"),
+            ChatMessageKind.Disconnected => ChatMessage.Disconnected("alice", "lobby", "connection reset"),
+            ChatMessageKind.Notice => ChatMessage.Notice("alice", "lobby", "heads up"),
+            ChatMessageKind.TopicChanged => ChatMessage.TopicChanged("alice", "lobby", "news"),
             ChatMessageKind.NickChanged => ChatMessage.NickChanged("alice", "al", "lobby"),
             _ => ChatMessage.Private("alice", "bob", "psst"),
         };

@@ -30,6 +30,7 @@ public sealed class MemberStateCodecTests
         Assert.Equal(expected.RateTokens, actual.RateTokens);
         Assert.Equal(expected.LinesSent, actual.LinesSent);
         Assert.Equal(expected.LinesTooLong, actual.LinesTooLong);
+        Assert.Equal(expected.Attributes.OrderBy(a => a.Key), actual.Attributes.OrderBy(a => a.Key));
     }
 
     [Fact]
@@ -49,11 +50,33 @@ public sealed class MemberStateCodecTests
     }
 
     [Fact]
+    public void A_state_with_attributes_comes_back_with_them_in_version_2()
+    {
+        var state = new MemberState
+        {
+            Protocol = "irc",
+            Nick = "alice",
+            Rooms = ["lobby"],
+            Attributes = new Dictionary<string, string> { ["user"] = "~al", ["realname"] = "Alice Liddell", ["away"] = "" },
+        };
+        var blob = MemberStateCodec.Encode(state);
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(4)));
+        AssertSame(state, MemberStateCodec.Decode(blob));
+    }
+
+    [Fact]
+    public void A_state_without_attributes_is_written_as_version_1_so_older_builds_read_it()
+    {
+        var blob = MemberStateCodec.Encode(Sample());
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(4)));
+    }
+
+    [Fact]
     public void The_binary_form_starts_with_its_magic_and_version()
     {
         var blob = MemberStateCodec.Encode(Sample());
         Assert.Equal("CDMS"u8.ToArray(), blob[..4]);
-        Assert.Equal(MemberStateCodec.Version, BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(4)));
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(4)));
         Assert.Equal(blob.Length - 10, (int)BinaryPrimitives.ReadUInt32LittleEndian(blob.AsSpan(6)));
     }
 
@@ -91,9 +114,9 @@ public sealed class MemberStateCodecTests
     public void A_state_of_another_version_is_rejected_with_both_versions_named()
     {
         var blob = MemberStateCodec.Encode(Sample());
-        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), 3);
         var ex = Assert.Throws<MemberStateFormatException>(() => MemberStateCodec.Decode(blob));
-        Assert.Equal("member state version 2 is not supported (this build reads version 1)", ex.Message);
+        Assert.Equal("member state version 3 is not supported (this build reads versions 1 and 2)", ex.Message);
     }
 
     [Fact]

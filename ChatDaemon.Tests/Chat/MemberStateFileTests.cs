@@ -68,7 +68,7 @@ public sealed class MemberStateFileTests
         var contents = MemberStateFile.Read(file);
         Assert.Equal(["c-1", "c-3"], contents.Members.Keys.Order());
         var problem = Assert.Single(contents.Problems);
-        Assert.Equal("record 2 (c-2): member state version 9 is not supported (this build reads version 1)", problem);
+        Assert.Equal("record 2 (c-2): member state version 9 is not supported (this build reads versions 1 and 2)", problem);
     }
 
     [Theory]

@@ -93,17 +93,20 @@ public sealed class ChatHub(IMemberObserver? observer = null)
     }
 
     /// <summary>
-    /// The member leaves the chat: every room (each told with <paramref name="announce"/>'s message, when it gives
-    /// one) and its nick. Its line count is kept in <see cref="LinesRelayed"/>.
+    /// The member leaves the chat: every room (its members told with <paramref name="announce"/>'s message,
+    /// when it gives one, each once however many rooms they shared) and its nick. Its line count is kept in
+    /// <see cref="LinesRelayed"/>.
     /// </summary>
     public void Depart(ChatMember member, Func<ChatRoom, ChatMessage?>? announce)
     {
-        foreach (var room in member.Rooms)
+        var rooms = member.Rooms;
+        var told = rooms.Count > 1 && announce is not null ? new HashSet<ChatMember>() : null;
+        foreach (var room in rooms)
         {
             LeaveQuietly(room, member);
             if (announce?.Invoke(room) is { } message)
             {
-                room.Broadcast(message, member);
+                Tell(room, message, member, told);
             }
         }
 
@@ -113,6 +116,33 @@ public sealed class ChatHub(IMemberObserver? observer = null)
         }
 
         observer?.Departed(member);
+    }
+
+    /// <summary>
+    /// Tells everyone who shares a room with <paramref name="member"/> what <paramref name="message"/> makes of
+    /// the first room they share, once each (a nick change concerns the member, not each of its rooms).
+    /// </summary>
+    public static void TellRoommates(ChatMember member, Func<ChatRoom, ChatMessage> message)
+    {
+        var rooms = member.Rooms;
+        var told = rooms.Count > 1 ? new HashSet<ChatMember>() : null;
+        foreach (var room in rooms)
+        {
+            Tell(room, message(room), member, told);
+        }
+    }
+
+    /// <summary>One room's share of a message told once per member: a lone room broadcasts as usual (grouped wake-ups).</summary>
+    private static void Tell(ChatRoom room, ChatMessage message, ChatMember member, HashSet<ChatMember>? told)
+    {
+        if (told is null)
+        {
+            room.Broadcast(message, member);
+        }
+        else
+        {
+            room.BroadcastOnce(message, member, told);
+        }
     }
 
     /// <summary>

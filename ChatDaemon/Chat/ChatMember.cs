@@ -13,6 +13,8 @@ public sealed class ChatMember
 {
     private ChatRoom[] _rooms = [];
     private long _linesSent;
+    private string _user = DefaultUser;
+    private string? _userHost; // made on first use: most members never say anything
 
     public ChatMember(IChatRenderer renderer, OutboundQueue queue, ClientConnection? connection = null)
     {
@@ -23,6 +25,43 @@ public sealed class ChatMember
 
     /// <summary>Empty until the hub gives it one (<see cref="ChatHub.ClaimGuestNick"/>, <see cref="ChatHub.TryClaimNick"/>).</summary>
     public string Nick { get; internal set; } = "";
+
+    /// <summary>The user name members of protocols without one (the line protocol) are shown with.</summary>
+    public const string DefaultUser = "chat";
+
+    /// <summary>
+    /// The user name it is shown with (IRC's USER; <see cref="DefaultUser"/> otherwise): no space, '@' or '!',
+    /// so "nick!user@host" stays unambiguous (RFC 2812 section 2.3.1).
+    /// </summary>
+    public string User
+    {
+        get => _user;
+        set
+        {
+            _user = value;
+            _userHost = null;
+        }
+    }
+
+    /// <summary>Free text about who it is (IRC's realname); the nick when it gave none.</summary>
+    public string? RealName { get; set; }
+
+    /// <summary>Why it is away (IRC's AWAY), or null while it is here.</summary>
+    public string? AwayMessage { get; set; }
+
+    /// <summary>
+    /// The address it connects from: the peer's IP address, "localhost" on a unix socket. An IPv6 address that
+    /// starts with ':' gets a leading 0, as IRC servers do, so that it never reads as a trailing parameter.
+    /// </summary>
+    public string Host => Connection?.RemoteAddress?.ToString() switch
+    {
+        null => "localhost",
+        [':', ..] address => "0" + address,
+        { } address => address,
+    };
+
+    /// <summary>"user@host", as IRC shows a client after its nick.</summary>
+    public string UserHost => _userHost ??= User + "@" + Host;
 
     public IChatRenderer Renderer { get; }
 

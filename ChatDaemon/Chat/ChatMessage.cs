@@ -18,10 +18,11 @@ public sealed class ChatMessage
     private IChatRenderer? _secondRenderer;
     private byte[]? _second;
 
-    private ChatMessage(ChatMessageKind kind, string from, string room, ReadOnlyMemory<byte> text, string detail)
+    private ChatMessage(ChatMessageKind kind, string from, string room, ReadOnlyMemory<byte> text, string detail, string fromUserHost)
     {
         Kind = kind;
         From = from;
+        FromUserHost = fromUserHost;
         Room = room;
         Text = text;
         Detail = detail;
@@ -32,7 +33,13 @@ public sealed class ChatMessage
     /// <summary>The nick of who said or did it.</summary>
     public string From { get; }
 
-    /// <summary>The room it happened in; for <see cref="ChatMessageKind.Private"/> the recipient's nick.</summary>
+    /// <summary>
+    /// Who said or did it as "user@host" (<see cref="ChatMember.UserHost"/>), for protocols that show it (IRC's
+    /// nick!user@host prefix); empty when not known.
+    /// </summary>
+    public string FromUserHost { get; }
+
+    /// <summary>The room it happened in; for a message to one member (<see cref="ChatMessageKind.Private"/>, <see cref="ChatMessageKind.PrivateAction"/>, <see cref="ChatMessageKind.PrivateNotice"/>) the recipient's nick.</summary>
     public string Room { get; }
 
     /// <summary>
@@ -41,20 +48,32 @@ public sealed class ChatMessage
     /// </summary>
     public ReadOnlyMemory<byte> Text { get; }
 
-    /// <summary>The reason of a leave, or the new nick of a nick change; empty otherwise.</summary>
+    /// <summary>The reason of a leave, quit or disconnection, or the new nick of a nick change; empty otherwise.</summary>
     public string Detail { get; }
 
-    public static ChatMessage Say(string from, string room, ReadOnlyMemory<byte> lines) => new(ChatMessageKind.Say, from, room, lines, "");
+    public static ChatMessage Say(string from, string room, ReadOnlyMemory<byte> lines, string fromUserHost = "") => new(ChatMessageKind.Say, from, room, lines, "", fromUserHost);
 
-    public static ChatMessage Action(string from, string room, string text) => new(ChatMessageKind.Action, from, room, Encoding.UTF8.GetBytes(text), "");
+    public static ChatMessage Action(string from, string room, string text, string fromUserHost = "") => new(ChatMessageKind.Action, from, room, Encoding.UTF8.GetBytes(text), "", fromUserHost);
 
-    public static ChatMessage Joined(string nick, string room) => new(ChatMessageKind.Joined, nick, room, default, "");
+    public static ChatMessage Joined(string nick, string room, string fromUserHost = "") => new(ChatMessageKind.Joined, nick, room, default, "", fromUserHost);
 
-    public static ChatMessage Left(string nick, string room, string reason) => new(ChatMessageKind.Left, nick, room, default, reason);
+    public static ChatMessage Left(string nick, string room, string reason, string fromUserHost = "") => new(ChatMessageKind.Left, nick, room, default, reason, fromUserHost);
 
-    public static ChatMessage NickChanged(string oldNick, string newNick, string room) => new(ChatMessageKind.NickChanged, oldNick, room, default, newNick);
+    public static ChatMessage Quit(string nick, string room, string reason, string fromUserHost = "") => new(ChatMessageKind.Quit, nick, room, default, reason, fromUserHost);
 
-    public static ChatMessage Private(string from, string to, string text) => new(ChatMessageKind.Private, from, to, Encoding.UTF8.GetBytes(text), "");
+    public static ChatMessage Disconnected(string nick, string room, string how, string fromUserHost = "") => new(ChatMessageKind.Disconnected, nick, room, default, how, fromUserHost);
+
+    public static ChatMessage NickChanged(string oldNick, string newNick, string room, string fromUserHost = "") => new(ChatMessageKind.NickChanged, oldNick, room, default, newNick, fromUserHost);
+
+    public static ChatMessage Private(string from, string to, string text, string fromUserHost = "") => new(ChatMessageKind.Private, from, to, Encoding.UTF8.GetBytes(text), "", fromUserHost);
+
+    public static ChatMessage PrivateAction(string from, string to, string text, string fromUserHost = "") => new(ChatMessageKind.PrivateAction, from, to, Encoding.UTF8.GetBytes(text), "", fromUserHost);
+
+    public static ChatMessage Notice(string from, string room, string text, string fromUserHost = "") => new(ChatMessageKind.Notice, from, room, Encoding.UTF8.GetBytes(text), "", fromUserHost);
+
+    public static ChatMessage PrivateNotice(string from, string to, string text, string fromUserHost = "") => new(ChatMessageKind.PrivateNotice, from, to, Encoding.UTF8.GetBytes(text), "", fromUserHost);
+
+    public static ChatMessage TopicChanged(string from, string room, string topic, string fromUserHost = "") => new(ChatMessageKind.TopicChanged, from, room, Encoding.UTF8.GetBytes(topic), "", fromUserHost);
 
     /// <summary>The lines of <see cref="Text"/> (one unless a <see cref="ChatMessageKind.Say"/> carries a burst).</summary>
     public LineEnumerator Lines => new(Text.Span);

@@ -9,10 +9,21 @@ public sealed class ChatRoom(string name)
     private readonly object _sync = new();
     private ChatMember[] _members = [];
     private bool _closed;
+    private RoomTopic? _topic;
 
     public string Name { get; } = name;
 
     public ChatMember[] Members => Volatile.Read(ref _members);
+
+    /// <summary>What the room is about, who set it and when; null until someone sets one.</summary>
+    public RoomTopic? Topic
+    {
+        get => Volatile.Read(ref _topic);
+        set => Volatile.Write(ref _topic, value);
+    }
+
+    /// <summary>When the room was made (IRC's channel creation time, RPL_CREATIONTIME).</summary>
+    public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>Adds <paramref name="member"/>; false if the room was just closed (empty and removed), and the caller must look it up again.</summary>
     internal bool TryAdd(ChatMember member)
@@ -61,6 +72,22 @@ public sealed class ChatRoom(string name)
 
         Monitor.Exit(_sync);
         return true;
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> to every member but <paramref name="sender"/> not in
+    /// <paramref name="told"/>, and adds them to it: what concerns a member rather than a room (a quit, a nick
+    /// change) reaches each member who shares one or more rooms with it once, from the first room they share.
+    /// </summary>
+    public void BroadcastOnce(ChatMessage message, ChatMember sender, HashSet<ChatMember> told)
+    {
+        foreach (var member in Members)
+        {
+            if (!ReferenceEquals(member, sender) && told.Add(member))
+            {
+                member.Deliver(message);
+            }
+        }
     }
 
     /// <summary>

@@ -35,4 +35,10 @@ public sealed class MemberState
 
     /// <summary>Lines refused to it as too long.</summary>
     public long LinesTooLong { get; init; }
+
+    /// <summary>
+    /// What its protocol keeps beyond the above, by name (IRC: user, realname, away message); a protocol ignores
+    /// names it does not know.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 }

@@ -8,7 +8,8 @@ namespace ChatDaemon.Chat;
 /// older or newer build wrote, or refuse it with a clear reason instead of guessing:
 /// <code>
 /// "CDMS"                 magic (4 bytes)
-/// version                u16 little-endian (this build writes 1, reads 1)
+/// version                u16 little-endian (this build reads 1 and 2; writes 1 unless there are attributes,
+///                        so that a state without them stays readable by a build that reads only 1)
 /// length                 u32 little-endian: bytes of the body that follows
 /// body (version 1):
 ///   protocol, nick       string: u16 byte count, then UTF-8
@@ -20,12 +21,17 @@ namespace ChatDaemon.Chat;
 ///   rate tokens          f64 little-endian (NaN: a full bucket)
 ///   counters             u16 count, then (u16 id, i64 value) pairs: 1 lines sent, 2 lines too long;
 ///                        ids a reader does not know are skipped, so a counter can be added without a new version
+/// version 2 adds, after the counters:
+///   attributes           u16 count, then (name, value) string pairs
 /// </code>
 /// A blob that is cut short, has bytes after its body, or whose lengths point past it is rejected.
 /// </summary>
 public static class MemberStateCodec
 {
-    public const ushort Version = 1;
+    /// <summary>The newest version this build reads and writes.</summary>
+    public const ushort Version = 2;
+
+    private const ushort VersionWithoutAttributes = 1;
 
     /// <summary>The most bytes of output or input a state may carry (the transport's buffers are far smaller).</summary>
     public const int MaxBufferBytes = 16 * 1024 * 1024;
@@ -68,10 +74,26 @@ public static class MemberStateCodec
         WriteU16(body, 2);
         WriteCounter(body, LinesSentCounter, state.LinesSent);
         WriteCounter(body, LinesTooLongCounter, state.LinesTooLong);
+        ushort version = VersionWithoutAttributes;
+        if (state.Attributes.Count > 0)
+        {
+            if (state.Attributes.Count > ushort.MaxValue)
+            {
+                throw new ArgumentException($"a member state holds at most {ushort.MaxValue} attributes", nameof(state));
+            }
+
+            version = Version;
+            WriteU16(body, (ushort)state.Attributes.Count);
+            foreach (var (name, value) in state.Attributes)
+            {
+                WriteString(body, name);
+                WriteString(body, value);
+            }
+        }
 
         var blob = new byte[HeaderBytes + body.Count];
         Magic.CopyTo(blob);
-        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), version);
         BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(6), (uint)body.Count);
         body.CopyTo(blob, HeaderBytes);
         return blob;
@@ -93,9 +115,9 @@ public static class MemberStateCodec
         }
 
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(blob[4..]);
-        if (version != Version)
+        if (version is not (VersionWithoutAttributes or Version))
         {
-            throw new MemberStateFormatException($"member state version {version} is not supported (this build reads version {Version})");
+            throw new MemberStateFormatException($"member state version {version} is not supported (this build reads versions {VersionWithoutAttributes} and {Version})");
         }
 
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(blob[6..]);
@@ -147,6 +169,17 @@ public static class MemberStateCodec
             }
         }
 
+        var attributes = new Dictionary<string, string>();
+        if (version >= Version)
+        {
+            int count = reader.U16("attribute count");
+            for (int i = 0; i < count; i++)
+            {
+                string name = reader.String("attribute name");
+                attributes[name] = reader.String("attribute value");
+            }
+        }
+
         reader.EnsureEnd();
         return new MemberState
         {
@@ -159,6 +192,7 @@ public static class MemberStateCodec
             RateTokens = tokens,
             LinesSent = linesSent,
             LinesTooLong = linesTooLong,
+            Attributes = attributes,
         };
     }
 

@@ -23,6 +23,7 @@ public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint
     {
         ListenerProtocol.Chat => "chat",
         ListenerProtocol.Echo => "echo",
+        ListenerProtocol.Irc => "irc",
         _ => protocol.ToString().ToLowerInvariant(),
     };
 
@@ -32,6 +33,7 @@ public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint
         {
             case "chat": protocol = ListenerProtocol.Chat; return true;
             case "echo": protocol = ListenerProtocol.Echo; return true;
+            case "irc": protocol = ListenerProtocol.Irc; return true;
             default: protocol = default; return false;
         }
     }
@@ -62,7 +64,7 @@ public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint
 
         if (!TryParseProtocol(text[..eq], out var protocol))
         {
-            error = $"'{text}': unknown protocol '{text[..eq]}' (expected chat or echo)";
+            error = $"'{text}': unknown protocol '{text[..eq]}' (expected chat, irc or echo)";
             return false;
         }
 

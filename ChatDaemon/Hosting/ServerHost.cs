@@ -1,5 +1,6 @@
 using System.Reflection;
 using ChatDaemon.Chat;
+using ChatDaemon.Chat.Irc;
 using ChatDaemon.Chat.Line;
 using ChatDaemon.Configuration;
 using ChatDaemon.Echo;
@@ -63,6 +64,7 @@ public static class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddServerOptions(builder.Configuration);
         services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(builder.Configuration, "Chat", static (c, o) => c.Bind(o));
+        services.AddCheckedOptions<IrcOptions, IrcOptionsValidator>(builder.Configuration, "Irc", static (c, o) => c.Bind(o));
         services.AddSingleton<ConfigurationReloader>();
         services.AddSingleton<IConfigurationReloader>(sp => sp.GetRequiredService<ConfigurationReloader>());
         services.Configure<HostOptions>(o =>
@@ -100,6 +102,7 @@ public static class ServerHost
         services.AddSingleton<ChatLimitLog>();
         services.AddKeyedSingleton<IConnectionHandler, LineConnectionHandler>(ListenerProtocol.Chat);
         services.AddKeyedSingleton<IConnectionHandler, EchoConnectionHandler>(ListenerProtocol.Echo);
+        services.AddKeyedSingleton<IConnectionHandler, IrcConnectionHandler>(ListenerProtocol.Irc);
     }
 
     // Kept out of line so Kestrel's transport assembly is loaded only when it is chosen (a cold start loads

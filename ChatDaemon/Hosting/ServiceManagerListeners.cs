@@ -7,7 +7,7 @@ namespace ChatDaemon.Hosting;
 
 /// <summary>
 /// The sockets systemd passed, as listeners: <c>FileDescriptorName=</c> (systemd.socket(5)) says the
-/// protocol, <c>chat</c> or <c>echo</c>. A socket unit's default name (the unit name, "NAME.socket")
+/// protocol, <c>chat</c>, <c>irc</c> or <c>echo</c>. A socket unit's default name (the unit name, "NAME.socket")
 /// and sd_listen_fds_with_names(3)'s "unknown" mean chat; any other name is a startup error.
 /// </summary>
 internal sealed class ServiceManagerListeners(ISystemdSocketActivation activation) : IInheritedListeners
@@ -26,7 +26,7 @@ internal sealed class ServiceManagerListeners(ISystemdSocketActivation activatio
         else if (!ListenEndpoint.TryParseProtocol(socket.Name, out protocol))
         {
             throw new ListenerBindException(
-                $"socket {socket.FileDescriptor} passed by systemd is named '{socket.Name}'; set FileDescriptorName=chat or FileDescriptorName=echo in its socket unit",
+                $"socket {socket.FileDescriptor} passed by systemd is named '{socket.Name}'; set FileDescriptorName=chat, FileDescriptorName=irc or FileDescriptorName=echo in its socket unit",
                 ListenerBindFailure.InheritedSocketMisconfigured);
         }
 

@@ -35,7 +35,7 @@ internal static class LineCommands
 
     private static bool Quit(LineSession session, string argument)
     {
-        session.QuitReason = argument.Length == 0 ? " (quit)" : $" (quit: {argument})";
+        session.QuitReason = argument;
         return false;
     }
 
@@ -47,7 +47,7 @@ internal static class LineCommands
         }
         else
         {
-            session.Say(ChatMessage.Action(session.Member.Nick, session.Room.Name, argument));
+            session.Say(ChatMessage.Action(session.Member.Nick, session.Room.Name, argument, session.Member.UserHost));
         }
 
         return true;
@@ -67,29 +67,19 @@ internal static class LineCommands
             return true;
         }
 
-        var member = session.Member;
-        string old = member.Nick;
-        if (string.Equals(old, nick, StringComparison.Ordinal))
+        if (string.Equals(session.Member.Nick, nick, StringComparison.Ordinal))
         {
             session.Send(LineText.Error($"you are already {nick}"));
             return true;
         }
 
-        if (!session.Hub.TryClaimNick(nick, member))
+        if (!session.TryChangeNick(nick, out _))
         {
             session.Send(LineText.Error($"nick {nick} is taken"));
             return true;
         }
 
-        // The rooms are told first: once the client reads its confirmation, every member who was in its rooms
-        // has the notice, and one who joins later does not get it (ChatUsers in the tests relies on this).
-        foreach (var room in member.Rooms)
-        {
-            room.Broadcast(ChatMessage.NickChanged(old, nick, room.Name), member);
-        }
-
         session.Send(LineText.Notice($"you are now known as {nick}"));
-        ChatLog.NickChanged(session.Log, old, nick);
         return true;
     }
 
@@ -120,13 +110,9 @@ internal static class LineCommands
         }
 
         // The line protocol keeps a member in one room at a time.
-        var member = session.Member;
-        session.Hub.Leave(old, member);
-        session.Announce(old, ChatMessage.Left(member.Nick, old.Name, ""), old.Members.Length + 1);
-        var room = session.Hub.Join(name, member);
+        session.LeaveRoom(old, "");
+        var room = session.JoinRoom(name);
         session.Send(LineText.Notice($"you are now in {room.Name} ({room.Members.Length} here)"));
-        session.Announce(room, ChatMessage.Joined(member.Nick, room.Name), room.Members.Length);
-        ChatLog.Joined(session.Log, member.Nick, room.Name);
         return true;
     }
 
@@ -148,7 +134,7 @@ internal static class LineCommands
             return true;
         }
 
-        target.Deliver(ChatMessage.Private(session.Member.Nick, target.Nick, text));
+        target.Deliver(ChatMessage.Private(session.Member.Nick, target.Nick, text, session.Member.UserHost));
         session.Send(LineText.Line($"-> *{target.Nick}* {text}"));
         return true;
     }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ChatDaemon.Chat.Line;
+namespace ChatDaemon.Chat;
 
 /// <summary>What <see cref="LineFramer.TryRead"/> found.</summary>
 public enum FrameKind
