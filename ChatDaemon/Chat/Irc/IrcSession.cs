@@ -117,6 +117,7 @@ public sealed class IrcSession : ChatSession
         IsInvisible = attributes.GetValueOrDefault(InvisibleAttribute) == "1";
         IsRegistered = attributes.GetValueOrDefault(RegisteredAttribute) == "1";
         _userGiven = IsRegistered;
+        Member.Attributes = StateAttributes;
         foreach (string room in restored.Rooms)
         {
             if (RoomName.IsValid(room))
@@ -227,6 +228,14 @@ public sealed class IrcSession : ChatSession
         IrcCommands.SendLusers(this);
         IrcCommands.SendMotd(this);
         ChatLog.Joined(Log, Nick, "IRC");
+        PublishAttributes();
+    }
+
+    /// <summary>Makes what a crash should keep of this client (registration, user, away, +i) current for the hub's observer.</summary>
+    internal void PublishAttributes()
+    {
+        Member.Attributes = StateAttributes;
+        Hub.Changed(Member);
     }
 
     internal void GiveUser(string user, string realName)
