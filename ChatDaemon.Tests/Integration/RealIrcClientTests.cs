@@ -46,6 +46,7 @@ public sealed class RealIrcClientTests : IDisposable
         using var terminal = client.Start(home, nick);
         try
         {
+            await terminal.WaitForScreenAsync(client.ReadyPattern, StepTimeout);
             foreach (var (typed, donePattern) in client.ConnectSteps(ircPort, nick))
             {
                 terminal.TypeLine(typed);

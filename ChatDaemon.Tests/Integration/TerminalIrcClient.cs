@@ -21,6 +21,7 @@ public sealed class TerminalIrcClient
     public static TerminalIrcClient Irssi { get; } = new("irssi", "irssi")
     {
         Arguments = (home, nick) => [$"--home={home}", "-n", nick],
+        ReadyPattern = @"^\[\(status\)\]",
         ConnectSteps = (port, _) => [($"/connect 127.0.0.1 {port}", null)],
         JoinedPattern = (nick, channel) => $@"{Regex.Escape(nick)} \[~?\S+@127\.0\.0\.1\] has joined {Regex.Escape(channel)}",
         MessagePattern = (nick, text) => $@"<[ @+]?{Regex.Escape(nick)}> {Regex.Escape(text)}",
@@ -34,6 +35,7 @@ public sealed class TerminalIrcClient
     public static TerminalIrcClient WeeChat { get; } = new("weechat", "weechat-curses")
     {
         Arguments = (home, _) => ["--dir", home],
+        ReadyPattern = @"\[core\] 1:weechat",
         ConnectSteps = (port, nick) =>
         [
             ($"/server add chatdaemon 127.0.0.1/{port} -notls -nicks={nick}", "server added: chatdaemon"),
@@ -50,6 +52,12 @@ public sealed class TerminalIrcClient
 
     /// <summary>The command line for a client whose configuration lives in the directory given, with the nick given.</summary>
     public required Func<string, string, string[]> Arguments { get; init; }
+
+    /// <summary>
+    /// The screen once the client is up and reads what is typed (its input line or status bar drawn): a person
+    /// starts typing then, and keys typed while a program is still setting up its terminal may be flushed.
+    /// </summary>
+    public required string ReadyPattern { get; init; }
 
     /// <summary>
     /// What a person types to connect to 127.0.0.1 on the port given, as the nick given: each line with what the
