@@ -20,9 +20,17 @@ public sealed class RealIrcClientTests : IDisposable
 
     public RealIrcClientTests()
     {
-        string config = Path.Combine(_directory, "chatdaemon.json");
-        File.WriteAllText(config, "{}");
-        _daemon = DaemonProcess.Start("--config", config, "--listen", "irc=127.0.0.1:0", "--listen", "chat=127.0.0.1:0");
+        try
+        {
+            string config = Path.Combine(_directory, "chatdaemon.json");
+            File.WriteAllText(config, "{}");
+            _daemon = DaemonProcess.Start("--config", config, "--listen", "irc=127.0.0.1:0", "--listen", "chat=127.0.0.1:0");
+        }
+        catch
+        {
+            Directory.Delete(_directory, recursive: true);
+            throw;
+        }
     }
 
     [Fact]

@@ -29,8 +29,9 @@ public sealed class TerminalIrcClient
     };
 
     /// <summary>
-    /// WeeChat (the curses interface): a server is added and connected by name. Its new servers would try TLS once
-    /// WeeChat's default changes (4.0), so <c>-notls</c> says plain TCP; the nick is the server's <c>-nicks</c>.
+    /// WeeChat (the curses interface): a server is added and connected by name, the nick its <c>-nicks</c>.
+    /// <c>-nossl</c> asks for plain TCP whatever the user's defaults: 3.8 (Debian 12) names the option <c>ssl</c>
+    /// and ignores an unknown <c>-notls</c> without a word (4.0 renamed it <c>tls</c> and made TLS the default).
     /// </summary>
     public static TerminalIrcClient WeeChat { get; } = new("weechat", "weechat-curses")
     {
@@ -38,7 +39,7 @@ public sealed class TerminalIrcClient
         ReadyPattern = @"\[core\] 1:weechat",
         ConnectSteps = (port, nick) =>
         [
-            ($"/server add chatdaemon 127.0.0.1/{port} -notls -nicks={nick}", "server added: chatdaemon"),
+            ($"/server add chatdaemon 127.0.0.1/{port} -nossl -nicks={nick}", "server added: chatdaemon"),
             ("/connect chatdaemon", null),
         ],
         JoinedPattern = (nick, channel) => $@"{Regex.Escape(nick)} \(~?\S+@127\.0\.0\.1\) has joined {Regex.Escape(channel)}",
