@@ -271,6 +271,39 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     }
 
     [SystemdFact]
+    public async Task A_chat_tls_socket_is_served_with_the_configured_certificate()
+    {
+        var local = Directory.CreateTempSubdirectory("chatdaemon-tls-");
+        try
+        {
+            var files = TestCertificates.Write(local.FullName, "chat.test");
+            await container.WriteFileAsync("/etc/chatdaemon/testsuite-tls.crt", await File.ReadAllTextAsync(files.CertificateFile));
+            await container.WriteFileAsync("/etc/chatdaemon/testsuite-tls.key", await File.ReadAllTextAsync(files.KeyFile));
+
+            // The key readable by the service's group only, as an administrator would leave it. (LoadCredential=
+            // would keep it root's, but systemd 252 booted in this machine's namespaces leaves every unit's
+            // credentials directory empty, root units' too; $CREDENTIALS_DIRECTORY lookup is tested in-process.)
+            (await container.ExecAsync("chown", "root:chatdaemon", "/etc/chatdaemon/testsuite-tls.key")).EnsureSuccess();
+            (await container.ExecAsync("chmod", "0640", "/etc/chatdaemon/testsuite-tls.key")).EnsureSuccess();
+            var config = System.Text.Json.Nodes.JsonNode.Parse(
+                File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")),
+                documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+            config["Tls"] = new System.Text.Json.Nodes.JsonObject { ["CertificateFile"] = "/etc/chatdaemon/testsuite-tls.crt", ["KeyFile"] = "/etc/chatdaemon/testsuite-tls.key" };
+            await _units.WriteConfigAsync(config.ToJsonString());
+            await _units.ExtendChatSocketAsync("FileDescriptorName=chat+tls");
+
+            // The hardened unit (seccomp filter, read-only system, private users) lets OpenSSL do its handshake.
+            await using var client = await TlsLineClient.ConnectAsync(_units.ChatPort);
+            await client.ReadUntilAsync(line => line.StartsWith("* you are ", StringComparison.Ordinal));
+            Assert.Equal(files.Thumbprint, client.Thumbprint);
+        }
+        finally
+        {
+            local.Delete(recursive: true);
+        }
+    }
+
+    [SystemdFact]
     public async Task A_unix_stream_socket_is_adopted_like_a_tcp_one()
     {
         await _units.ExtendChatSocketAsync("ListenStream=/run/chatdaemon-test-chat.sock");
