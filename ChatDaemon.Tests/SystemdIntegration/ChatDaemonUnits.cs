@@ -14,7 +14,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
     public const string ChatSocket = "chatdaemon.socket";
     public const string EchoSocket = "chatdaemon-echo.socket";
     public const string ConfigFile = "/etc/chatdaemon/chatdaemon.json";
-    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/test.conf";
+    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/" + SuiteNames.DropIn;
 
     public int ChatPort { get; private set; }
 
@@ -30,7 +30,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         ChatPort = FreeTcpPort();
         EchoPort = FreeTcpPort();
         await WriteChatSocketDropInAsync(string.Empty);
-        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/test.conf",
+        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
         await WriteConfigAsync(File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")));
         (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
@@ -50,7 +50,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
     }
 
     private Task WriteChatSocketDropInAsync(string extra) =>
-        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/test.conf",
+        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{ChatPort}\n{extra}\n");
 
     /// <summary>A path inside the container as the host sees it (through the container's root).</summary>
