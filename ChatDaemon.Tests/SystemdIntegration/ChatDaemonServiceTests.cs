@@ -306,9 +306,10 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     [SystemdFact]
     public async Task A_unix_stream_socket_is_adopted_like_a_tcp_one()
     {
-        await _units.ExtendChatSocketAsync("ListenStream=/run/chatdaemon-test-chat.sock");
+        string unixSocket = SuiteNames.RunFile("chat.sock");
+        await _units.ExtendChatSocketAsync("ListenStream=" + unixSocket);
 
-        using LineClient overUnix = await LineClient.ConnectUnixAsync(_units.HostPathOf("/run/chatdaemon-test-chat.sock"));
+        using LineClient overUnix = await LineClient.ConnectUnixAsync(_units.HostPathOf(unixSocket));
         await overUnix.ReadUntilAsync(line => line.StartsWith("* you are "));
         using LineClient overTcp = await ConnectChatAsync();
         await overUnix.SendAsync("from the unix socket");

@@ -16,7 +16,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
 
     public const string IrcSocket = "chatdaemon-irc.socket";
     public const string ConfigFile = "/etc/chatdaemon/chatdaemon.json";
-    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/test.conf";
+    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/" + SuiteNames.DropIn;
 
     public int ChatPort { get; private set; }
 
@@ -35,7 +35,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         EchoPort = FreeTcpPort();
         IrcPort = FreeTcpPort();
         await WriteChatSocketDropInAsync(string.Empty);
-        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/test.conf",
+        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
         await container.WriteFileAsync($"/etc/systemd/system/{IrcSocket}.d/test.conf",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{IrcPort}\n");
@@ -57,7 +57,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
     }
 
     private Task WriteChatSocketDropInAsync(string extra) =>
-        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/test.conf",
+        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{ChatPort}\n{extra}\n");
 
     /// <summary>A path inside the container as the host sees it (through the container's root).</summary>
