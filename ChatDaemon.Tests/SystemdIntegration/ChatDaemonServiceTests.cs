@@ -277,18 +277,18 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         try
         {
             var files = TestCertificates.Write(local.FullName, "chat.test");
-            await container.WriteFileAsync("/etc/chatdaemon/testsuite-tls.crt", await File.ReadAllTextAsync(files.CertificateFile));
-            await container.WriteFileAsync("/etc/chatdaemon/testsuite-tls.key", await File.ReadAllTextAsync(files.KeyFile));
+            await container.WriteFileAsync("/etc/chatdaemon/chatdaemon-testsuite-tls.crt", await File.ReadAllTextAsync(files.CertificateFile));
+            await container.WriteFileAsync("/etc/chatdaemon/chatdaemon-testsuite-tls.key", await File.ReadAllTextAsync(files.KeyFile));
 
             // The key readable by the service's group only, as an administrator would leave it. (LoadCredential=
             // would keep it root's, but systemd 252 booted in this machine's namespaces leaves every unit's
             // credentials directory empty, root units' too; $CREDENTIALS_DIRECTORY lookup is tested in-process.)
-            (await container.ExecAsync("chown", "root:chatdaemon", "/etc/chatdaemon/testsuite-tls.key")).EnsureSuccess();
-            (await container.ExecAsync("chmod", "0640", "/etc/chatdaemon/testsuite-tls.key")).EnsureSuccess();
+            (await container.ExecAsync("chown", "root:chatdaemon", "/etc/chatdaemon/chatdaemon-testsuite-tls.key")).EnsureSuccess();
+            (await container.ExecAsync("chmod", "0640", "/etc/chatdaemon/chatdaemon-testsuite-tls.key")).EnsureSuccess();
             var config = System.Text.Json.Nodes.JsonNode.Parse(
                 File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")),
                 documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
-            config["Tls"] = new System.Text.Json.Nodes.JsonObject { ["CertificateFile"] = "/etc/chatdaemon/testsuite-tls.crt", ["KeyFile"] = "/etc/chatdaemon/testsuite-tls.key" };
+            config["Tls"] = new System.Text.Json.Nodes.JsonObject { ["CertificateFile"] = "/etc/chatdaemon/chatdaemon-testsuite-tls.crt", ["KeyFile"] = "/etc/chatdaemon/chatdaemon-testsuite-tls.key" };
             await _units.WriteConfigAsync(config.ToJsonString());
             await _units.ExtendChatSocketAsync("FileDescriptorName=chat+tls");
 

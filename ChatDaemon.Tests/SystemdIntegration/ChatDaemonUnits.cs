@@ -37,7 +37,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         await WriteChatSocketDropInAsync(string.Empty);
         await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
-        await container.WriteFileAsync($"/etc/systemd/system/{IrcSocket}.d/test.conf",
+        await container.WriteFileAsync($"/etc/systemd/system/{IrcSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{IrcPort}\n");
         await WriteConfigAsync(File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")));
         (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();

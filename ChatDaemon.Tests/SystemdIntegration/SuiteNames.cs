@@ -3,7 +3,7 @@ namespace ChatDaemon.Tests.SystemdIntegration;
 /// <summary>
 /// Names of what the systemd suite makes itself (its own units, its drop-ins in the installed units' .d
 /// directories, its scratch files): all begin with <see cref="Prefix"/>, which no ChatDaemon install uses
-/// (chatdaemon.service, chatdaemon.socket, chatdaemon-echo.socket, /etc/chatdaemon, /usr/lib/chatdaemon,
+/// (chatdaemon.service, chatdaemon.socket, chatdaemon-irc.socket, chatdaemon-echo.socket, /etc/chatdaemon, /usr/lib/chatdaemon,
 /// /run/chatdaemon, the user chatdaemon) and no other software is likely to. Driving the system's own systemd,
 /// the suite can then find and remove exactly what it made. The deploy units themselves keep their real names:
 /// they are what the suite tests, and <see cref="SystemdContainer"/> refuses to run over an install it did not make.
