@@ -50,6 +50,19 @@ public sealed class ChatMember
     public string? AwayMessage { get; set; }
 
     /// <summary>
+    /// Left out of searches by those who share no room with it (IRC user mode +i: modern.ircdocs.horse, "Invisible
+    /// User Mode"); it is still found by its exact nick.
+    /// </summary>
+    public bool Invisible { get; set; }
+
+    /// <summary>
+    /// Holds a nick but has not finished registering (an IRC client between NICK and USER, or waiting for CAP
+    /// END): counted as an unknown connection, not as a user (RFC 2812 section 3.4.2, RPL_LUSERUNKNOWN), and
+    /// listed by no search. Members of protocols without registration never are.
+    /// </summary>
+    public bool Registering { get; set; }
+
+    /// <summary>
     /// The address it connects from: the peer's IP address, "localhost" on a unix socket. An IPv6 address that
     /// starts with ':' gets a leading 0, as IRC servers do, so that it never reads as a trailing parameter.
     /// </summary>
