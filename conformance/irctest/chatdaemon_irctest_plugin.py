@@ -52,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=str(DESELECTED_FILE),
         help="the list of deselected tests with their reasons",
     )
+    parser.addoption(
+        "--only-deselected",
+        action="store_true",
+        help="run only the tests the list deselects (to find entries that pass and should go)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,9 +91,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         matched = [pattern for pattern, _ in entries if matches(pattern, item.nodeid)]
         if matched:
             used.update(matched)
-            dropped.append(item)
-        else:
+        if bool(matched) == bool(config.getoption("only_deselected")):
             kept.append(item)
+        else:
+            dropped.append(item)
     # A pattern that matches nothing any more is stale: the summary names it, so the list stays
     # the truth. (With a narrower -k or -m than the CI's, some patterns are stale by design.)
     stale = [pattern for pattern, _ in entries if pattern not in used]
