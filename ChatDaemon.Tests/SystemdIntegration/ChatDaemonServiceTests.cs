@@ -250,8 +250,15 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     }
 
     [SystemdFact]
-    public async Task Chat_and_echo_socket_units_are_served_by_one_daemon_each_with_its_protocol()
+    public async Task Chat_irc_and_echo_socket_units_are_served_by_one_daemon_each_with_its_protocol()
     {
+        await using (var irc = await IrcTestClient.ConnectAsync(_units.IrcPort, "ircuser"))
+        {
+            await irc.SendAsync("PING :over the irc socket");
+            Assert.EndsWith(" PONG chatdaemon.local :over the irc socket", await irc.ReadLineAsync());
+        }
+
+
         using LineClient echo = await LineClient.ConnectAsync(_units.EchoPort, readGreeting: false, crlf: false);
         await echo.SendAsync("echo me");
         Assert.Equal("echo me", await echo.ReadLineAsync());
@@ -260,6 +267,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         using LineClient chat = await ConnectChatAsync();
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
         Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.EchoSocket));
+        Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.IrcSocket));
     }
 
     [SystemdFact]
@@ -298,7 +306,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.Equal("78", await _units.WaitForPropertyAsync("ExecMainStatus", value => value == "78")); // EX_CONFIG
         Assert.Equal("22", await _units.ShowAsync("StatusErrno")); // EINVAL, from ERRNO=
         CommandResult journal = await container.ExecAsync("journalctl", "-u", ChatDaemonUnits.Service, "--no-pager", "-o", "cat");
-        Assert.Contains("named 'bogus'; set FileDescriptorName=chat or FileDescriptorName=echo", journal.Output);
+        Assert.Contains("named 'bogus'; set FileDescriptorName=chat, FileDescriptorName=irc or FileDescriptorName=echo", journal.Output);
     }
 
     [SystemdFact]

@@ -73,7 +73,7 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
         await container.InstallChatDaemonAsync();
 
         CommandResult verify = await container.ExecAsync("systemd-analyze", "verify",
-            "/etc/systemd/system/chatdaemon.service", "/etc/systemd/system/chatdaemon.socket", "/etc/systemd/system/chatdaemon-echo.socket");
+            "/etc/systemd/system/chatdaemon.service", "/etc/systemd/system/chatdaemon.socket", "/etc/systemd/system/chatdaemon-irc.socket", "/etc/systemd/system/chatdaemon-echo.socket");
 
         output.WriteLine(verify.ToString());
         Assert.Equal(0, verify.ExitCode);

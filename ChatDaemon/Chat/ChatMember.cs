@@ -63,6 +63,12 @@ public sealed class ChatMember
     public bool Registering { get; set; }
 
     /// <summary>
+    /// What its protocol keeps beyond nick and rooms (<see cref="MemberState.Attributes"/>; IRC: registered, user,
+    /// realname, away), as last published (<see cref="ChatHub.Changed"/>): what a crash can keep of it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; set; }
+
+    /// <summary>
     /// The address it connects from: the peer's IP address, "localhost" on a unix socket. An IPv6 address that
     /// starts with ':' gets a leading 0, as IRC servers do, so that it never reads as a trailing parameter.
     /// </summary>

@@ -551,6 +551,7 @@ internal static class IrcCommands
 
         if (changed)
         {
+            session.PublishAttributes();
             session.Send(IrcText.Line(session.Nick, "MODE", session.Nick, session.IsInvisible ? "+i" : "-i"));
         }
 
@@ -563,10 +564,12 @@ internal static class IrcCommands
         if (message.Length == 0)
         {
             session.Member.AwayMessage = null;
+            session.PublishAttributes();
             return Reply(session, IrcNumeric.UnAway, "You are no longer marked as being away");
         }
 
         session.Member.AwayMessage = message.Length > MaxAwayLength ? message[..MaxAwayLength] : message;
+        session.PublishAttributes();
         return Reply(session, IrcNumeric.NowAway, "You have been marked as being away");
     }
 

@@ -123,6 +123,7 @@ public sealed class IrcSession : ChatSession
         IsRegistered = attributes.GetValueOrDefault(RegisteredAttribute) == "1";
         Member.Registering = !IsRegistered;
         _userGiven = IsRegistered;
+        Member.Attributes = StateAttributes;
         foreach (string room in restored.Rooms)
         {
             if (RoomName.IsValid(room))
@@ -234,6 +235,14 @@ public sealed class IrcSession : ChatSession
         IrcCommands.SendLusers(this);
         IrcCommands.SendMotd(this);
         ChatLog.Joined(Log, Nick, "IRC");
+        PublishAttributes();
+    }
+
+    /// <summary>Makes what a crash should keep of this client (registration, user, away, +i) current for the hub's observer.</summary>
+    internal void PublishAttributes()
+    {
+        Member.Attributes = StateAttributes;
+        Hub.Changed(Member);
     }
 
     internal void GiveUser(string user, string realName)
