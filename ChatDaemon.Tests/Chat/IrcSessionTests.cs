@@ -140,8 +140,8 @@ public sealed class IrcSessionTests
         var bob = await RegisteredAsync("bob");
         await AskAsync(alice, "JOIN #room");
 
-        Assert.Equal([$":{Server} 341 alice bob #room"], await AskAsync(alice, "INVITE bob #room"));
-        Assert.Equal(":alice!~alice@localhost INVITE bob #room", await bob.ReadLineAsync());
+        Assert.Equal([$":{Server} 341 alice bob :#room"], await AskAsync(alice, "INVITE bob :#room"));
+        Assert.Equal(":alice!~alice@localhost INVITE bob :#room", await bob.ReadLineAsync());
     }
 
     [Fact]

@@ -50,19 +50,6 @@ public sealed class ChatMember
     public string? AwayMessage { get; set; }
 
     /// <summary>
-    /// Left out of searches by those who share no room with it (IRC user mode +i: modern.ircdocs.horse, "Invisible
-    /// User Mode"); it is still found by its exact nick.
-    /// </summary>
-    public bool Invisible { get; set; }
-
-    /// <summary>
-    /// Holds a nick but has not finished registering (an IRC client between NICK and USER, or waiting for CAP
-    /// END): counted as an unknown connection, not as a user (RFC 2812 section 3.4.2, RPL_LUSERUNKNOWN), and
-    /// listed by no search. Members of protocols without registration never are.
-    /// </summary>
-    public bool Registering { get; set; }
-
-    /// <summary>
     /// What its protocol keeps beyond nick and rooms (<see cref="MemberState.Attributes"/>; IRC: registered, user,
     /// realname, away), as last published (<see cref="ChatHub.Changed"/>): what a crash can keep of it.
     /// </summary>

@@ -396,7 +396,7 @@ internal static class IrcCommands
         }
         else if (NickName.IsValid(mask))
         {
-            if (session.Hub.FindByNick(mask) is { Nick.Length: > 0, Registering: false } member)
+            if (session.Hub.FindByNick(mask) is { Nick.Length: > 0 } member && !IrcMemberFacts.IsRegistering(member))
             {
                 // The channel field is "an arbitrary channel the client is joined to or *" (modern.ircdocs.horse,
                 // RPL_WHOREPLY): which of several rooms would be arbitrary, so none is named.
@@ -408,12 +408,12 @@ internal static class IrcCommands
             string pattern = mask == "0" ? "*" : mask;
             foreach (var member in session.Hub.Members)
             {
-                if (member.Nick.Length == 0 || member.Registering)
+                if (member.Nick.Length == 0 || IrcMemberFacts.IsRegistering(member))
                 {
                     continue;
                 }
 
-                if (member.Invisible && !ReferenceEquals(member, session.Member) && !SharesRoom(member, session.Member))
+                if (IrcMemberFacts.IsInvisible(member) && !ReferenceEquals(member, session.Member) && !SharesRoom(member, session.Member))
                 {
                     continue;
                 }
@@ -677,11 +677,11 @@ internal static class IrcCommands
         int visible = 0, invisible = 0, registering = 0;
         foreach (var member in session.Hub.Members)
         {
-            if (member.Registering)
+            if (IrcMemberFacts.IsRegistering(member))
             {
                 registering++;
             }
-            else if (member.Invisible)
+            else if (IrcMemberFacts.IsInvisible(member))
             {
                 invisible++;
             }

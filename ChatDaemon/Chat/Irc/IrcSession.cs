@@ -33,19 +33,14 @@ public sealed class IrcSession : ChatSession
     internal IrcSession(ClientConnection connection, IrcSessionServices shared, MemberState? restored = null)
         : base(connection, shared, IrcRenderer.Instance, restored)
     {
-        Member.Registering = !IsRegistered;
     }
 
     internal IrcSessionServices Services => (IrcSessionServices)Shared;
 
     internal bool IsRegistered { get; private set; }
 
-    /// <summary>User mode +i: WHO masks do not list the client to those who share no channel with it.</summary>
-    internal bool IsInvisible
-    {
-        get => Member.Invisible;
-        set => Member.Invisible = value;
-    }
+    /// <summary>User mode +i: WHO masks do not list the client to those who share no channel with it (published in <see cref="ChatMember.Attributes"/>, where <see cref="IrcMemberFacts"/> reads it).</summary>
+    internal bool IsInvisible { get; set; }
 
     internal string ServerName => Services.ServerName;
 
@@ -121,7 +116,6 @@ public sealed class IrcSession : ChatSession
         Member.AwayMessage = attributes.GetValueOrDefault(AwayAttribute);
         IsInvisible = attributes.GetValueOrDefault(InvisibleAttribute) == "1";
         IsRegistered = attributes.GetValueOrDefault(RegisteredAttribute) == "1";
-        Member.Registering = !IsRegistered;
         _userGiven = IsRegistered;
         Member.Attributes = StateAttributes;
         foreach (string room in restored.Rooms)
@@ -220,7 +214,6 @@ public sealed class IrcSession : ChatSession
         }
 
         IsRegistered = true;
-        Member.Registering = false;
         var services = Services;
         string server = services.ServerName;
         Numeric(IrcNumeric.Welcome, $"Welcome to the {services.Irc.Network} IRC network {Source}");
