@@ -168,5 +168,8 @@ public sealed class ChatHub(IMemberObserver? observer = null)
     /// <summary>Every room now (a live view: rooms come and go while it is walked).</summary>
     public IEnumerable<ChatRoom> Rooms => _rooms.Values;
 
+    /// <summary>Every member holding a nick, of every protocol (a snapshot-free walk: members come and go meanwhile).</summary>
+    public IEnumerable<ChatMember> Members => _nicks.Values;
+
     public ChatRoom? FindRoom(string name) => _rooms.GetValueOrDefault(name);
 }

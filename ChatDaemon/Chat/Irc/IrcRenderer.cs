@@ -41,6 +41,8 @@ public sealed class IrcRenderer : IChatRenderer
             ChatMessageKind.Disconnected => IrcText.TextLine(source, "QUIT", message.Detail.Length == 0 ? "Connection closed" : message.Detail),
             ChatMessageKind.NickChanged => IrcText.Line(source, "NICK", message.Detail),
             ChatMessageKind.TopicChanged => IrcText.Line(source, "TOPIC", IrcText.Channel(message.Room), Encoding.UTF8.GetString(message.Text.Span)),
+            // modern.ircdocs.horse, "INVITE message": the target gets an INVITE with the inviter as its source.
+            ChatMessageKind.Invited => IrcText.Line(source, "INVITE", message.Detail, IrcText.Channel(message.Room)),
             _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, "no IRC wording"),
         };
     }

@@ -39,7 +39,7 @@ public sealed class IrcSession : ChatSession
 
     internal bool IsRegistered { get; private set; }
 
-    /// <summary>User mode +i: accepted and shown, changes nothing here (nobody is listed by address anyway).</summary>
+    /// <summary>User mode +i: WHO masks do not list the client to those who share no channel with it (published in <see cref="ChatMember.Attributes"/>, where <see cref="IrcMemberFacts"/> reads it).</summary>
     internal bool IsInvisible { get; set; }
 
     internal string ServerName => Services.ServerName;
