@@ -10,7 +10,7 @@
 #         MemoryDenyWriteExecute= off (the JIT writes code).
 # Layout:  /usr/lib/chatdaemon/          the published daemon (executable: chatdaemon) and
 #                                        chatdaemon-reload, the unit's ExecReload=
-#          /etc/systemd/system/          chatdaemon.service, chatdaemon.socket, chatdaemon-echo.socket
+#          /etc/systemd/system/          chatdaemon.service, chatdaemon.socket, chatdaemon-irc.socket, chatdaemon-echo.socket
 #          /etc/chatdaemon/chatdaemon.json  default configuration, only written when absent
 #          /usr/lib/sysusers.d/chatdaemon.conf  the service's system user
 set -euo pipefail
@@ -28,7 +28,7 @@ build=aot
 action=install
 purge=no
 work_dir=
-units=(chatdaemon.service chatdaemon.socket chatdaemon-echo.socket)
+units=(chatdaemon.service chatdaemon.socket chatdaemon-irc.socket chatdaemon-echo.socket)
 
 usage() {
     sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'

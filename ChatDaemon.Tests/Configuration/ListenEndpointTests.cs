@@ -24,7 +24,7 @@ public sealed class ListenEndpointTests
     [Theory]
     [InlineData("", "empty listener")]
     [InlineData("127.0.0.1:2323", "expected PROTOCOL=ENDPOINT")]
-    [InlineData("irc=127.0.0.1:6667", "unknown protocol 'irc'")]
+    [InlineData("gopher=127.0.0.1:70", "unknown protocol 'gopher' (expected chat, irc, echo, chat+tls or irc+tls)")]
     [InlineData("chat=127.0.0.1", "expected HOST:PORT")]
     [InlineData("chat=127.0.0.1:65536", "invalid port")]
     [InlineData("chat=127.0.0.1:-1", "invalid port")]

@@ -43,7 +43,7 @@ public sealed class HandoverManifestTests
     [InlineData("chatdaemon-handover 2\nstate 0\n", "not 'chatdaemon-handover 1'")]
     [InlineData("chatdaemon-handover 1\ngeneration 1\n", "truncated")]
     [InlineData("chatdaemon-handover 1\nconnection 2 chat\nstate 0\n", "no descriptor above 2")]
-    [InlineData("chatdaemon-handover 1\nconnection 12 irc\nstate 0\n", "unknown line")]
+    [InlineData("chatdaemon-handover 1\nconnection 12 gopher\nstate 0\n", "unknown line")]
     [InlineData("chatdaemon-handover 1\nstate 5\nabc", "announces 5 bytes of state but has 3")]
     [InlineData("chatdaemon-handover 1\nlistener 9\nstate 0\n", "unknown line")]
     public void A_damaged_manifest_is_refused_with_what_is_wrong(string text, string expected)

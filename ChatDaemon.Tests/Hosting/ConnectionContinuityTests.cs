@@ -86,7 +86,7 @@ public sealed class ConnectionContinuityTests : IAsyncLifetime
             await Continuity(
                 new KeptDescriptor(notASocket, "~chat"),
                 new KeptDescriptor(notConnected, "~echo"),
-                new KeptDescriptor(unknownName, "~irc"),
+                new KeptDescriptor(unknownName, "~gopher"),
                 new KeptDescriptor(good, "~chat")).StartAsync(CancellationToken.None);
 
             Assert.False(StillOpen(notASocket, fileIdentity), "a file passed as a connection stays open");
@@ -95,7 +95,7 @@ public sealed class ConnectionContinuityTests : IAsyncLifetime
         }
 
         Assert.Equal(3, _log.Events.Count(e => e == "KeptDescriptorUnusable"));
-        Assert.Equal(3, _store.Removed.Count(name => name is "~chat" or "~echo" or "~irc"));
+        Assert.Equal(3, _store.Removed.Count(name => name is "~chat" or "~echo" or "~gopher"));
         Assert.Contains(_log.Events, e => e == "KeptConnectionsAdopted");
 
         // Served, as a new guest: it had no saved state.

@@ -8,6 +8,7 @@ public sealed class KeptConnectionsTests
     [Theory]
     [InlineData("~chat", ListenerProtocol.Chat)]
     [InlineData("~echo", ListenerProtocol.Echo)]
+    [InlineData("~irc", ListenerProtocol.Irc)]
     public void A_kept_connections_name_says_its_protocol(string name, ListenerProtocol expected)
     {
         Assert.True(KeptConnections.TryParseName(name, out var protocol));
@@ -17,7 +18,7 @@ public sealed class KeptConnectionsTests
 
     [Theory]
     [InlineData("~state")]
-    [InlineData("~irc")]
+    [InlineData("~gopher")]
     [InlineData("chat")]
     [InlineData("~")]
     public void A_name_this_build_did_not_give_a_connection_is_not_one(string name) =>

@@ -83,6 +83,21 @@ public sealed class KeptMemberStatesTests : IDisposable
     }
 
     [Fact]
+    public void A_members_published_attributes_are_in_the_kept_file()
+    {
+        var vera = Connect();
+        Assert.True(_hub.TryClaimNick("vera", vera));
+        vera.Attributes = new Dictionary<string, string> { ["registered"] = "1", ["user"] = "~vera", ["away"] = "brb" };
+        _hub.Changed(vera);
+
+        var state = Assert.Single(Kept().Members).Value;
+        Assert.Equal("vera", state.Nick);
+        Assert.Equal("~vera", state.Attributes["user"]);
+        Assert.Equal("brb", state.Attributes["away"]);
+        Assert.Equal("1", state.Attributes["registered"]);
+    }
+
+    [Fact]
     public void A_file_grown_past_a_mebibyte_is_compacted_to_the_last_state_of_each_member()
     {
         var members = Enumerable.Range(0, 10).Select(_ => Connect()).ToList();

@@ -1,3 +1,4 @@
+using ChatDaemon.Configuration;
 using ChatDaemon.Networking;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,6 +55,39 @@ public sealed class ConnectionHandoverTests
         await bob.SendAsync("still here?");
         Assert.Equal("* server restarted", await alice.ReadLineAsync());
         Assert.Equal("<bob> still here?", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task An_irc_client_handed_over_stays_registered_with_its_nick_user_away_and_channels()
+    {
+        const string Config = """{ "Listen": [ "chat=127.0.0.1:0", "irc=127.0.0.1:0" ] }""";
+        await using var first = await TestServer.StartAsync(Config);
+        await using var irc = await IrcTestClient.ConnectAsync(first.Port(ListenerProtocol.Irc), "vera");
+        await using var line = await (await LineClient.ConnectAsync(first.ChatPort)).WithNickAsync("walt");
+        await irc.SendAsync("JOIN #lobby,#dev");
+        await irc.ReadCommandAsync("366");
+        await irc.ReadCommandAsync("366");
+        await line.ReadLineAsync();
+        await irc.SendAsync("AWAY :brb");
+        await irc.ReadCommandAsync("306");
+        await irc.SendRawAsync("PRIVMSG #lobby :half a li"u8.ToArray());
+
+        var handedOver = await StopHandingOverAsync(first);
+        Assert.Equal(2, handedOver.Count);
+
+        await using var second = await TestServer.StartAsync(Config);
+        Adopt(second, handedOver);
+        await irc.SendAsync("ne");
+        Assert.Equal("* server restarted", await line.ReadLineAsync());
+        Assert.Equal("<vera> half a line", await line.ReadLineAsync());
+        Assert.Equal(":chatdaemon.local NOTICE vera :server restarted", await irc.ReadLineAsync());
+
+        await line.SendAsync("/msg vera still away?");
+        Assert.Equal(":walt!chat@127.0.0.1 PRIVMSG vera :still away?", await irc.ReadLineAsync());
+        await irc.SendAsync("WHOIS vera");
+        Assert.Equal(":chatdaemon.local 311 vera vera ~vera 127.0.0.1 * :vera in a test", await irc.ReadLineAsync());
+        Assert.Equal(":chatdaemon.local 319 vera vera :#lobby #dev", await irc.ReadLineAsync());
+        Assert.Equal(":chatdaemon.local 301 vera vera :brb", await irc.ReadUntilAsync(l => IrcTestClient.Command(l) == "301"));
     }
 
     [Fact]

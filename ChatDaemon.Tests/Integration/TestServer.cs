@@ -41,8 +41,8 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(host, file);
     }
 
-    public int Port(ListenerProtocol protocol) =>
-        ((System.Net.IPEndPoint)Services.GetRequiredService<ListenerSet>().Bound.First(e => e.Protocol == protocol).EndPoint).Port;
+    public int Port(ListenerProtocol protocol, bool tls = false) =>
+        ((System.Net.IPEndPoint)Services.GetRequiredService<ListenerSet>().Bound.First(e => e.Protocol == protocol && e.Tls == tls).EndPoint).Port;
 
     public Task<ReloadOutcome> ReloadAsync() =>
         Services.GetRequiredService<IConfigurationReloader>().ReloadAsync(CancellationToken.None);

@@ -250,8 +250,15 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
     }
 
     [SystemdFact]
-    public async Task Chat_and_echo_socket_units_are_served_by_one_daemon_each_with_its_protocol()
+    public async Task Chat_irc_and_echo_socket_units_are_served_by_one_daemon_each_with_its_protocol()
     {
+        await using (var irc = await IrcTestClient.ConnectAsync(_units.IrcPort, "ircuser"))
+        {
+            await irc.SendAsync("PING :over the irc socket");
+            Assert.EndsWith(" PONG chatdaemon.local :over the irc socket", await irc.ReadLineAsync());
+        }
+
+
         using LineClient echo = await LineClient.ConnectAsync(_units.EchoPort, readGreeting: false, crlf: false);
         await echo.SendAsync("echo me");
         Assert.Equal("echo me", await echo.ReadLineAsync());
@@ -260,14 +267,49 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         using LineClient chat = await ConnectChatAsync();
         Assert.Equal(mainPid, await _units.ShowAsync("MainPID"));
         Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.EchoSocket));
+        Assert.Equal("active", await _units.ShowAsync("ActiveState", ChatDaemonUnits.IrcSocket));
+    }
+
+    [SystemdFact]
+    public async Task A_chat_tls_socket_is_served_with_the_configured_certificate()
+    {
+        var local = Directory.CreateTempSubdirectory("chatdaemon-tls-");
+        try
+        {
+            var files = TestCertificates.Write(local.FullName, "chat.test");
+            await container.WriteFileAsync("/etc/chatdaemon/chatdaemon-testsuite-tls.crt", await File.ReadAllTextAsync(files.CertificateFile));
+            await container.WriteFileAsync("/etc/chatdaemon/chatdaemon-testsuite-tls.key", await File.ReadAllTextAsync(files.KeyFile));
+
+            // The key readable by the service's group only, as an administrator would leave it. (LoadCredential=
+            // would keep it root's, but systemd 252 booted in this machine's namespaces leaves every unit's
+            // credentials directory empty, root units' too; $CREDENTIALS_DIRECTORY lookup is tested in-process.)
+            (await container.ExecAsync("chown", "root:chatdaemon", "/etc/chatdaemon/chatdaemon-testsuite-tls.key")).EnsureSuccess();
+            (await container.ExecAsync("chmod", "0640", "/etc/chatdaemon/chatdaemon-testsuite-tls.key")).EnsureSuccess();
+            var config = System.Text.Json.Nodes.JsonNode.Parse(
+                File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")),
+                documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+            config["Tls"] = new System.Text.Json.Nodes.JsonObject { ["CertificateFile"] = "/etc/chatdaemon/chatdaemon-testsuite-tls.crt", ["KeyFile"] = "/etc/chatdaemon/chatdaemon-testsuite-tls.key" };
+            await _units.WriteConfigAsync(config.ToJsonString());
+            await _units.ExtendChatSocketAsync("FileDescriptorName=chat+tls");
+
+            // The hardened unit (seccomp filter, read-only system, private users) lets OpenSSL do its handshake.
+            await using var client = await TlsLineClient.ConnectAsync(_units.ChatPort);
+            await client.ReadUntilAsync(line => line.StartsWith("* you are ", StringComparison.Ordinal));
+            Assert.Equal(files.Thumbprint, client.Thumbprint);
+        }
+        finally
+        {
+            local.Delete(recursive: true);
+        }
     }
 
     [SystemdFact]
     public async Task A_unix_stream_socket_is_adopted_like_a_tcp_one()
     {
-        await _units.ExtendChatSocketAsync("ListenStream=/run/chatdaemon-test-chat.sock");
+        string unixSocket = SuiteNames.RunFile("chat.sock");
+        await _units.ExtendChatSocketAsync("ListenStream=" + unixSocket);
 
-        using LineClient overUnix = await LineClient.ConnectUnixAsync(_units.HostPathOf("/run/chatdaemon-test-chat.sock"));
+        using LineClient overUnix = await LineClient.ConnectUnixAsync(_units.HostPathOf(unixSocket));
         await overUnix.ReadUntilAsync(line => line.StartsWith("* you are "));
         using LineClient overTcp = await ConnectChatAsync();
         await overUnix.SendAsync("from the unix socket");
@@ -298,7 +340,7 @@ public sealed partial class ChatDaemonServiceTests(SystemdContainer container, I
         Assert.Equal("78", await _units.WaitForPropertyAsync("ExecMainStatus", value => value == "78")); // EX_CONFIG
         Assert.Equal("22", await _units.ShowAsync("StatusErrno")); // EINVAL, from ERRNO=
         CommandResult journal = await container.ExecAsync("journalctl", "-u", ChatDaemonUnits.Service, "--no-pager", "-o", "cat");
-        Assert.Contains("named 'bogus'; set FileDescriptorName=chat or FileDescriptorName=echo", journal.Output);
+        Assert.Contains("named 'bogus'; set FileDescriptorName=chat, FileDescriptorName=irc or FileDescriptorName=echo", journal.Output);
     }
 
     [SystemdFact]

@@ -13,12 +13,16 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
     public const string Service = "chatdaemon.service";
     public const string ChatSocket = "chatdaemon.socket";
     public const string EchoSocket = "chatdaemon-echo.socket";
+
+    public const string IrcSocket = "chatdaemon-irc.socket";
     public const string ConfigFile = "/etc/chatdaemon/chatdaemon.json";
-    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/test.conf";
+    private const string ServiceDropIn = "/etc/systemd/system/chatdaemon.service.d/" + SuiteNames.DropIn;
 
     public int ChatPort { get; private set; }
 
     public int EchoPort { get; private set; }
+
+    public int IrcPort { get; private set; }
 
     public SystemdContainer Container => container;
 
@@ -29,13 +33,16 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         (await container.ExecAsync("rm", "-f", ServiceDropIn)).EnsureSuccess();
         ChatPort = FreeTcpPort();
         EchoPort = FreeTcpPort();
+        IrcPort = FreeTcpPort();
         await WriteChatSocketDropInAsync(string.Empty);
-        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/test.conf",
+        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
+        await container.WriteFileAsync($"/etc/systemd/system/{IrcSocket}.d/{SuiteNames.DropIn}",
+            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{IrcPort}\n");
         await WriteConfigAsync(File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")));
         (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
         (await container.ExecAsync("systemctl", "reset-failed", Service)).ExitCode.ToString(); // not failed is fine
-        (await container.ExecAsync("systemctl", "restart", ChatSocket, EchoSocket)).EnsureSuccess();
+        (await container.ExecAsync("systemctl", "restart", ChatSocket, EchoSocket, IrcSocket)).EnsureSuccess();
     }
 
     /// <summary>
@@ -50,7 +57,7 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
     }
 
     private Task WriteChatSocketDropInAsync(string extra) =>
-        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/test.conf",
+        container.WriteFileAsync($"/etc/systemd/system/{ChatSocket}.d/{SuiteNames.DropIn}",
             $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{ChatPort}\n{extra}\n");
 
     /// <summary>A path inside the container as the host sees it (through the container's root).</summary>

@@ -17,6 +17,8 @@ public sealed class DebianPackageTests(SystemdContainer container, ITestOutputHe
 {
     private static readonly string PackageDirectory = Path.Combine(SystemdContainer.RepositoryRoot, "ChatDaemon", "bin", "deb-test");
 
+    private const string PolicyAside = "/usr/sbin/policy-rc.d." + SuiteNames.Prefix + "aside";
+
     private async Task<string> BuildPackageAsync(string version)
     {
         string build = await container.BuildOutputAsync();
@@ -70,11 +72,12 @@ public sealed class DebianPackageTests(SystemdContainer container, ITestOutputHe
 
         await container.InstallChatDaemonAsync();
         (await RunAsync(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "install.sh"), "--uninstall", "--purge")).EnsureSuccess();
-        await container.WriteFileAsync("/etc/systemd/system/chatdaemon.socket.d/test.conf", $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{port}\n");
+        string dropIn = "/etc/systemd/system/chatdaemon.socket.d/" + SuiteNames.DropIn;
+        await container.WriteFileAsync(dropIn, $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{port}\n");
 
         // This machine's image has Docker's policy-rc.d, which forbids maintainer scripts to start services
         // (invoke-rc.d(8), exit 101); a Debian host has none. Set aside inside the container only.
-        await RunAsync("mv", "/usr/sbin/policy-rc.d", "/usr/sbin/policy-rc.d.test-aside");
+        await RunAsync("mv", "/usr/sbin/policy-rc.d", PolicyAside);
         try
         {
             // Install: the socket is enabled and listening, the first client starts the service.
@@ -114,8 +117,8 @@ public sealed class DebianPackageTests(SystemdContainer container, ITestOutputHe
         finally
         {
             await RunAsync("dpkg", "-P", "chatdaemon");
-            await RunAsync("mv", "/usr/sbin/policy-rc.d.test-aside", "/usr/sbin/policy-rc.d");
-            await RunAsync("rm", "-f", "/etc/systemd/system/chatdaemon.socket.d/test.conf");
+            await RunAsync("mv", PolicyAside, "/usr/sbin/policy-rc.d");
+            await RunAsync("rm", "-f", dropIn);
             await container.InstallChatDaemonAsync(again: true);
             await RunAsync("systemctl", "daemon-reload");
         }

@@ -117,7 +117,7 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
     public async Task A_multi_line_exception_is_one_entry_holding_every_line()
     {
         string marker = Guid.NewGuid().ToString("N");
-        string expectedTextFile = $"/run/chatdaemon-journal-exception-{marker}.txt";
+        string expectedTextFile = SuiteNames.RunFile($"journal-exception-{marker}.txt");
 
         await RunProbeAsync(marker, "exception", marker, expectedTextFile);
         string exceptionText = (await container.ExecAsync("cat", expectedTextFile)).EnsureSuccess().Output;
@@ -166,7 +166,7 @@ public sealed class JournalEntriesTests(SystemdContainer container, ITestOutputH
     /// <summary>Runs <see cref="JournalProbe"/> as a transient service and waits for it to exit.</summary>
     private async Task RunProbeAsync(string marker, params string[] arguments)
     {
-        CommandResult run = await container.ExecAsync(["systemd-run", $"--unit=chatdaemon-journal-probe-{marker[..12]}",
+        CommandResult run = await container.ExecAsync(["systemd-run", $"--unit={SuiteNames.Unit("journal-probe-" + marker[..12])}",
             "--wait", "--collect", "--quiet", "-p", "Environment=DOTNET_NOLOGO=1 DOTNET_EnableDiagnostics=0",
             "/usr/bin/dotnet", "exec", typeof(JournalProbe).Assembly.Location, JournalProbe.Mode, .. arguments]);
         Assert.True(run.ExitCode == 0, run.ToString());

@@ -51,7 +51,7 @@ public sealed class ServiceJobQueryTests(SystemdContainer container, ITestOutput
     /// <summary>The probe as a transient service of its own; it writes what it was told at each SIGTERM to the returned log.</summary>
     private async Task<(string Name, string Log)> StartProbeAsync()
     {
-        string name = $"chatdaemon-job-probe-{Guid.NewGuid():N}"[..32];
+        string name = SuiteNames.Unit($"job-probe-{Guid.NewGuid():N}"[..22]);
         string log = $"/run/{name}.log";
         (await container.ExecAsync(["systemd-run", $"--unit={name}", "--quiet", "-p", "Environment=DOTNET_NOLOGO=1 DOTNET_EnableDiagnostics=0",
             "/usr/bin/dotnet", "exec", typeof(ServiceJobProbe).Assembly.Location, ServiceJobProbe.Mode, log])).EnsureSuccess();

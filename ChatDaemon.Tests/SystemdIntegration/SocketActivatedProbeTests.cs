@@ -15,7 +15,7 @@ namespace ChatDaemon.Tests.SystemdIntegration;
 [Trait("Category", "Systemd")]
 public sealed class SocketActivatedProbeTests(SystemdContainer container, ITestOutputHelper output)
 {
-    private const string Unit = "chatdaemon-probe";
+    private static readonly string Unit = SuiteNames.Unit("probe");
 
     private async Task<int> InstallProbeUnitsAsync()
     {

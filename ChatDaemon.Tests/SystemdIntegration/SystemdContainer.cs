@@ -25,6 +25,7 @@ public sealed class SystemdContainer : IAsyncLifetime
     private bool _chatDaemonInstalled;
     private string? _buildOutput;
     private readonly List<string> _written = [];
+    private bool _userExisted;
 
     public SystemdContainer(IMessageSink diagnostics) => _diagnostics = diagnostics;
 
@@ -85,8 +86,9 @@ public sealed class SystemdContainer : IAsyncLifetime
     }
 
     /// <summary>
-    /// PID 1 is the system manager to drive. Refuses to start over an installation the suite did not make: it
-    /// would be overwritten, then removed.
+    /// PID 1 is the system manager to drive. Refuses to start over anything of ChatDaemon's it did not make
+    /// (<see cref="ChatDaemonFootprint"/>): it would be overwritten, then removed. The Debian package test installs
+    /// the real package (chatdaemon.service and all) on this system; the refusal is what makes that safe.
     /// </summary>
     private async Task UseRunningSystemdAsync()
     {
@@ -96,17 +98,17 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
 
         SystemdPid = 1;
-        foreach (string unit in (string[])["/etc/systemd/system/chatdaemon.service", "/lib/systemd/system/chatdaemon.service", "/usr/lib/chatdaemon"])
+        IReadOnlyList<string> existing = await ChatDaemonFootprint.FindAsync(this);
+        if (existing.Count > 0)
         {
-            if (File.Exists(unit) || Directory.Exists(unit))
-            {
-                SystemdPid = 0;
-                throw new InvalidOperationException(
-                    $"{unit} exists: this system has a ChatDaemon the suite did not install, which it would replace and remove. " +
-                    "Remove it (deploy/install.sh --uninstall --purge, or dpkg -P chatdaemon) or run the suite with CHATDAEMON_TEST_SYSTEMD=own.");
-            }
+            SystemdPid = 0;
+            throw new InvalidOperationException(
+                "this system has a ChatDaemon (or what is left of one, or of an earlier run of this suite) that the suite did not " +
+                $"install, and would replace and then remove: {string.Join(", ", existing)}. Remove it (deploy/install.sh " +
+                "--uninstall --purge, or dpkg -P chatdaemon, and the rest by hand) or run the suite with CHATDAEMON_TEST_SYSTEMD=own.");
         }
 
+        _userExisted = (await ExecAsync("getent", "passwd", "chatdaemon")).ExitCode == 0;
         var clock = Stopwatch.StartNew();
         CommandResult running = await ExecAsync("systemctl", "is-system-running", "--wait");
         BootTime = clock.Elapsed;
@@ -342,8 +344,9 @@ public sealed class SystemdContainer : IAsyncLifetime
 
     /// <summary>
     /// The running system back as it was: the suite's units stopped, the package purged, the installation and
-    /// its configuration removed, every file written through <see cref="WriteFileAsync"/> deleted; whatever
-    /// cannot be removed is reported.
+    /// its configuration removed, every file written through <see cref="WriteFileAsync"/> and every scratch file
+    /// (<see cref="SuiteNames"/>) deleted, the system user removed if the suite made it; anything left of it
+    /// (<see cref="ChatDaemonFootprint"/>) fails the run.
     /// </summary>
     private async Task RemoveWhatTheSuiteLeftAsync()
     {
@@ -362,8 +365,8 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
 
         await ExecAsync(Path.Combine(RepositoryRoot, "deploy", "install.sh"), "--uninstall", "--purge");
-        // Scratch files of the tests (probe logs, socket files of test units, an install root): all named chatdaemon-*.
-        await ExecAsync("/bin/sh", "-c", "rm -rf /run/chatdaemon-* /tmp/chatdaemon-install-root");
+        // Scratch files of the tests (probe logs, socket files of test units, an install root): all named SuiteNames.Prefix*.
+        await ExecAsync("/bin/sh", "-c", $"rm -rf /run/{SuiteNames.Prefix}* /tmp/{SuiteNames.Prefix}*");
         string[] written;
         lock (_written)
         {
@@ -380,15 +383,27 @@ public sealed class SystemdContainer : IAsyncLifetime
             }
         }
 
+        // The system user deploy/install.sh made (sysusers.d(5)); its uninstall keeps it, as a package's removal does.
+        if (!_userExisted && (await ExecAsync("getent", "passwd", "chatdaemon")).ExitCode == 0)
+        {
+            await ExecAsync("userdel", "chatdaemon");
+            await ExecAsync("groupdel", "chatdaemon");
+        }
+
         await ExecAsync("systemctl", "daemon-reload");
         await ExecAsync("systemctl", "reset-failed");
-        var left = written.Where(File.Exists).Concat(((string[])["/usr/lib/chatdaemon", "/etc/chatdaemon"]).Where(Directory.Exists)).ToList();
-        if (left.Count > 0)
+        var left = (await ChatDaemonFootprint.FindAsync(this)).Concat(written.Where(File.Exists)).ToList();
+        if (!_userExisted && (await ExecAsync("getent", "passwd", "chatdaemon")).ExitCode == 0)
         {
-            _diagnostics.OnMessage(new DiagnosticMessage("the systemd suite left behind: " + string.Join(", ", left)));
+            left.Add("user chatdaemon");
         }
 
         SystemdPid = 0;
+        if (left.Count > 0)
+        {
+            // Fails the run (a collection fixture's cleanup failure): nothing of the suite's may outlive it on this system.
+            throw new InvalidOperationException("the systemd suite left behind: " + string.Join(", ", left.Distinct()));
+        }
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
     [SystemdFact]
     public async Task What_the_suite_writes_does_not_outlive_it()
     {
-        string marker = $"chatdaemon-container-marker-{Guid.NewGuid():N}";
+        string marker = SuiteNames.Unit($"marker-{Guid.NewGuid():N}");
         if (container.Mode == SystemdMode.Running)
         {
             // No overlay to throw away: what the suite writes is on this system, and removed when the suite ends.
@@ -53,6 +53,8 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
             await container.WriteFileAsync(path, "# written by the systemd suite\n");
             Assert.True(File.Exists(path));
             Assert.Contains(path, container.WrittenFiles);
+            // What the suite's cleanup removes and then checks for, and what it refuses to start over.
+            Assert.Contains(path, await ChatDaemonFootprint.FindAsync(container));
             return;
         }
 
@@ -73,7 +75,7 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
         await container.InstallChatDaemonAsync();
 
         CommandResult verify = await container.ExecAsync("systemd-analyze", "verify",
-            "/etc/systemd/system/chatdaemon.service", "/etc/systemd/system/chatdaemon.socket", "/etc/systemd/system/chatdaemon-echo.socket");
+            "/etc/systemd/system/chatdaemon.service", "/etc/systemd/system/chatdaemon.socket", "/etc/systemd/system/chatdaemon-irc.socket", "/etc/systemd/system/chatdaemon-echo.socket");
 
         output.WriteLine(verify.ToString());
         Assert.Equal(0, verify.ExitCode);
@@ -98,7 +100,7 @@ public sealed partial class SystemdContainerTests(SystemdContainer container, IT
     public async Task Install_script_installs_into_a_root_and_uninstalls_everything_but_the_configuration()
     {
         string script = Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "install.sh");
-        string scratch = "/tmp/chatdaemon-install-root"; // removed with the suite's other leftovers when it drives a running systemd
+        string scratch = "/tmp/" + SuiteNames.Prefix + "install-root"; // removed with the suite's other leftovers when it drives a running systemd
 
         CommandResult missing = await container.ExecAsync(script, "--no-publish", "--from", "/nonexistent", "--root", scratch);
         Assert.NotEqual(0, missing.ExitCode);

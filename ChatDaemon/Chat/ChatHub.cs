@@ -59,6 +59,9 @@ public sealed class ChatHub(IMemberObserver? observer = null)
 
     public ChatMember? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
 
+    /// <summary>Tells the observer that something of <paramref name="member"/> a crash should keep changed (its <see cref="ChatMember.Attributes"/>).</summary>
+    public void Changed(ChatMember member) => observer?.Changed(member);
+
     /// <summary>Joins <paramref name="roomName"/> (created if need be); the room, with its name's canonical spelling.</summary>
     public ChatRoom Join(string roomName, ChatMember member)
     {
@@ -164,6 +167,9 @@ public sealed class ChatHub(IMemberObserver? observer = null)
 
     /// <summary>Every room now (a live view: rooms come and go while it is walked).</summary>
     public IEnumerable<ChatRoom> Rooms => _rooms.Values;
+
+    /// <summary>Every member holding a nick, of every protocol (a snapshot-free walk: members come and go meanwhile).</summary>
+    public IEnumerable<ChatMember> Members => _nicks.Values;
 
     public ChatRoom? FindRoom(string name) => _rooms.GetValueOrDefault(name);
 }

@@ -13,8 +13,7 @@ public sealed class ChatMember
 {
     private ChatRoom[] _rooms = [];
     private long _linesSent;
-    private string _user = DefaultUser;
-    private string? _userHost; // made on first use: most members never say anything
+    private MemberProfile? _profile; // only for protocols that say who their users are: a line client has none
 
     public ChatMember(IChatRenderer renderer, OutboundQueue queue, ClientConnection? connection = null)
     {
@@ -35,33 +34,62 @@ public sealed class ChatMember
     /// </summary>
     public string User
     {
-        get => _user;
-        set
-        {
-            _user = value;
-            _userHost = null;
-        }
+        get => _profile?.User ?? DefaultUser;
+        set => Profile.User = value;
     }
 
-    /// <summary>Free text about who it is (IRC's realname); the nick when it gave none.</summary>
-    public string? RealName { get; set; }
+    /// <summary>Free text about who it is (IRC's realname); null when it gave none.</summary>
+    public string? RealName
+    {
+        get => _profile?.RealName;
+        set => Profile.RealName = value;
+    }
 
     /// <summary>Why it is away (IRC's AWAY), or null while it is here.</summary>
-    public string? AwayMessage { get; set; }
+    public string? AwayMessage
+    {
+        get => _profile?.AwayMessage;
+        set => Profile.AwayMessage = value;
+    }
+
+    /// <summary>
+    /// What its protocol keeps beyond nick and rooms (<see cref="MemberState.Attributes"/>; IRC: registered, user,
+    /// realname, away), as last published (<see cref="ChatHub.Changed"/>): what a crash can keep of it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Attributes
+    {
+        get => _profile?.Attributes;
+        set => Profile.Attributes = value;
+    }
 
     /// <summary>
     /// The address it connects from: the peer's IP address, "localhost" on a unix socket. An IPv6 address that
     /// starts with ':' gets a leading 0, as IRC servers do, so that it never reads as a trailing parameter.
     /// </summary>
-    public string Host => Connection?.RemoteAddress?.ToString() switch
+    public string Host
     {
-        null => "localhost",
-        [':', ..] address => "0" + address,
-        { } address => address,
-    };
+        get
+        {
+            // Formatted, not ToString(): IPAddress keeps the string ToString() made for as long as it lives, and the
+            // connection's address lives as long as the client (56 bytes per idle connection, IdleMemoryTests).
+            if (Connection?.RemoteAddress is not { } address)
+            {
+                return "localhost";
+            }
 
-    /// <summary>"user@host", as IRC shows a client after its nick.</summary>
-    public string UserHost => _userHost ??= User + "@" + Host;
+            Span<char> text = stackalloc char[64];
+            address.TryFormat(text, out int length);
+            return text[0] == ':' ? string.Concat("0", text[..length]) : new string(text[..length]);
+        }
+    }
+
+    /// <summary>
+    /// "user@host", as IRC shows a client after its nick. Made when asked (once per message said, not per
+    /// recipient) rather than kept: an idle client holds no string for it (bench/ANALYSIS.md "Idle connections").
+    /// </summary>
+    public string UserHost => User + "@" + Host;
+
+    private MemberProfile Profile => _profile ??= new MemberProfile();
 
     public IChatRenderer Renderer { get; }
 

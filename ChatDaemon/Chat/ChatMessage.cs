@@ -75,6 +75,8 @@ public sealed class ChatMessage
 
     public static ChatMessage TopicChanged(string from, string room, string topic, string fromUserHost = "") => new(ChatMessageKind.TopicChanged, from, room, Encoding.UTF8.GetBytes(topic), "", fromUserHost);
 
+    public static ChatMessage Invited(string from, string to, string room, string fromUserHost = "") => new(ChatMessageKind.Invited, from, room, default, to, fromUserHost);
+
     /// <summary>The lines of <see cref="Text"/> (one unless a <see cref="ChatMessageKind.Say"/> carries a burst).</summary>
     public LineEnumerator Lines => new(Text.Span);
 

@@ -45,4 +45,10 @@ public enum ChatMessageKind
 
     /// <summary><see cref="ChatMessage.From"/> set the topic of <see cref="ChatMessage.Room"/> to <see cref="ChatMessage.Text"/> (empty: cleared).</summary>
     TopicChanged,
+
+    /// <summary>
+    /// <see cref="ChatMessage.From"/> invites one member to <see cref="ChatMessage.Room"/>; <see cref="ChatMessage.Detail"/>
+    /// is the invited member's nick (IRC's INVITE).
+    /// </summary>
+    Invited,
 }

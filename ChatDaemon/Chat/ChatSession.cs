@@ -23,7 +23,6 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     private readonly PipeReader _input; // the connection's, or a restored session's carried input before it
     private TokenBucket _bucket; // a mutable struct: not readonly, so TryTake updates this one, not a copy
     private RoomMessageBatch? _batch; // created by the first room message: most clients are idle most of the time
-    private ChatRoom? _batchRoom;
     private MemberState? _restored; // until the session starts
     private bool _departed;
     private bool _rejoined; // restored by Rejoin before the session started
@@ -129,13 +128,13 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// </summary>
     internal void SayInBatch(ChatRoom room, ReadOnlySpan<byte> text)
     {
-        if (!ReferenceEquals(room, _batchRoom))
+        if (!ReferenceEquals(room, _batch?.Room))
         {
             RelayBatch();
-            _batchRoom = room;
         }
 
         _batch ??= new RoomMessageBatch();
+        _batch.Room = room;
         _batch.Append(text);
         if (_batch.Length >= BatchLimitBytes())
         {
@@ -150,7 +149,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// </summary>
     internal void RelayBatch()
     {
-        if (_batch is { IsEmpty: false } batch && _batchRoom is { } room && !_departed)
+        if (_batch is { IsEmpty: false, Room: { } room } batch && !_departed)
         {
             int lines = batch.Lines;
             var text = batch.Take();

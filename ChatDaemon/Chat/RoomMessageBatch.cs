@@ -18,6 +18,9 @@ internal sealed class RoomMessageBatch
     private byte[]? _buffer; // rented only while lines are pending: an idle client holds no buffer
     private int _length;
 
+    /// <summary>The room the pending lines were said in (a client of a protocol with several rooms switches it, relaying first).</summary>
+    public ChatRoom? Room { get; set; }
+
     /// <summary>Bytes pending.</summary>
     public int Length => _length;
 

@@ -264,7 +264,7 @@ public sealed class CommandLineArguments
 
         options:
           -c, --config FILE              JSON configuration (default /etc/chatdaemon/chatdaemon.json, optional)
-          -l, --listen PROTOCOL=ENDPOINT listen for chat or echo on HOST:PORT, [IPv6]:PORT or unix:/path;
+          -l, --listen PROTOCOL=ENDPOINT listen for chat, irc or echo on HOST:PORT, [IPv6]:PORT or unix:/path;
                                          repeatable; replaces the configured list
                                          (default chat=127.0.0.1:2323 echo=127.0.0.1:2307)
           --Section:Key=VALUE            any configuration key, e.g. --Limits:LinesPerSecond=0

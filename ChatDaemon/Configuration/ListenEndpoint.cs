@@ -6,16 +6,35 @@ using System.Net.Sockets;
 namespace ChatDaemon.Configuration;
 
 /// <summary>
-/// One listener: <c>PROTOCOL=ENDPOINT</c>, where ENDPOINT is <c>HOST:PORT</c>, <c>[IPv6]:PORT</c> or <c>unix:/path</c>.
+/// One listener: <c>PROTOCOL=ENDPOINT</c>, where ENDPOINT is <c>HOST:PORT</c>, <c>[IPv6]:PORT</c> or <c>unix:/path</c>,
+/// and PROTOCOL is <c>chat</c>, <c>irc</c> or <c>echo</c>, or <c>chat+tls</c> or <c>irc+tls</c> for the same over TLS.
 /// </summary>
-public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint)
+public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint, bool Tls = false)
 {
     public static ListenEndpoint DefaultChat { get; } = new(ListenerProtocol.Chat, new IPEndPoint(IPAddress.Loopback, 2323));
 
     public static ListenEndpoint DefaultEcho { get; } = new(ListenerProtocol.Echo, new IPEndPoint(IPAddress.Loopback, 2307));
 
     /// <summary>A stable text form, used to compare listeners across reloads and in logs.</summary>
-    public string Key => $"{ProtocolName(Protocol)}={FormatEndPoint(EndPoint)}";
+    public string Key => $"{ListenerName(Protocol, Tls)}={FormatEndPoint(EndPoint)}";
+
+    /// <summary>"chat", "irc+tls": a listener's protocol as written in <c>Listen</c> and in FileDescriptorName=.</summary>
+    public static string ListenerName(ListenerProtocol protocol, bool tls) => tls ? ProtocolName(protocol) + TlsSuffix : ProtocolName(protocol);
+
+    private const string TlsSuffix = "+tls";
+
+    /// <summary>Reads "chat", "irc", "echo", "chat+tls" or "irc+tls" (echo has no TLS form).</summary>
+    public static bool TryParseListenerName(string text, out ListenerProtocol protocol, out bool tls)
+    {
+        string name = text.Trim().ToLowerInvariant();
+        tls = name.EndsWith(TlsSuffix, StringComparison.Ordinal);
+        if (tls)
+        {
+            name = name[..^TlsSuffix.Length];
+        }
+
+        return TryParseProtocol(name, out protocol) && !(tls && protocol == ListenerProtocol.Echo);
+    }
 
     public override string ToString() => Key;
 
@@ -62,9 +81,9 @@ public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint
             return false;
         }
 
-        if (!TryParseProtocol(text[..eq], out var protocol))
+        if (!TryParseListenerName(text[..eq], out var protocol, out bool tls))
         {
-            error = $"'{text}': unknown protocol '{text[..eq]}' (expected chat, irc or echo)";
+            error = $"'{text}': unknown protocol '{text[..eq]}' (expected chat, irc, echo, chat+tls or irc+tls)";
             return false;
         }
 
@@ -74,7 +93,7 @@ public sealed record ListenEndpoint(ListenerProtocol Protocol, EndPoint EndPoint
             return false;
         }
 
-        endpoint = new ListenEndpoint(protocol, ep);
+        endpoint = new ListenEndpoint(protocol, ep, tls);
         error = "";
         return true;
     }

@@ -11,6 +11,9 @@ public sealed class ListenOptions
     /// <summary>Empty means the defaults: chat on 127.0.0.1:2323 and echo on 127.0.0.1:2307 (loopback only).</summary>
     public List<string> Listen { get; set; } = new();
 
+    /// <summary>The TLS listeners' certificate (section <c>Tls</c>, bound with the listeners it serves).</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>The parsed listeners; assumes the options were validated.</summary>
     public IReadOnlyList<ListenEndpoint> Endpoints()
     {

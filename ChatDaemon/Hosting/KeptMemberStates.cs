@@ -102,7 +102,7 @@ internal sealed class KeptMemberStates(KeptConnections keeper, IFileDescriptorSt
             return;
         }
 
-        // Nick and rooms only: what a crash can keep. Output and unhandled input are saved at a restart.
+        // Nick, rooms and the protocol's attributes: what a crash can keep. Output and unhandled input are saved at a restart.
         byte[] record = departed
             ? MemberStateFile.Record(key, null)
             : MemberStateFile.Record(key, new MemberState
@@ -111,6 +111,7 @@ internal sealed class KeptMemberStates(KeptConnections keeper, IFileDescriptorSt
                 Nick = member.Nick,
                 Rooms = member.Rooms.Select(r => r.Name).ToArray(),
                 LinesSent = member.LinesSent,
+                Attributes = member.Attributes ?? new Dictionary<string, string>(),
             });
         lock (_gate)
         {

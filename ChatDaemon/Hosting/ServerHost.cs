@@ -96,6 +96,7 @@ public static class ServerHost
         services.AddSingleton<ListenerSet>();
         services.AddSingleton<IReloadParticipant>(sp => sp.GetRequiredService<ListenerSet>());
         services.AddSingleton<ConnectionAdmission>();
+        services.AddSingleton<TlsAcceptor>();
 
         services.AddSingleton<ChatHub>();
         services.AddSingleton<ChatSettings>();

@@ -37,6 +37,9 @@ public sealed class ClientConnection
 
     public ListenerProtocol Protocol { get; }
 
+    /// <summary>Served over TLS: its bytes on the wire are TLS records, so it cannot be kept or handed to another process.</summary>
+    public bool IsTls => _context is TlsConnectionContext;
+
     public EndPoint? RemoteEndPoint => _context.RemoteEndPoint;
 
     /// <summary>The peer's IP address; null for unix sockets, which are not limited per address.</summary>

@@ -38,6 +38,7 @@ public sealed class ConnectionServer : BackgroundService
     private readonly CancellationTokenSource _handoverGiveUp = new();
     private List<HandedOverConnection>? _handedOver; // set by HandOverOnStop: the stop then hands connections over
     private long _accepted;
+    private readonly TlsAcceptor? _tls;
 
     public ConnectionServer(
         ListenerSet listeners,
@@ -47,9 +48,11 @@ public sealed class ConnectionServer : BackgroundService
         IOptionsMonitor<LimitsOptions> limits,
         IOptionsMonitor<ShutdownOptions> shutdown,
         ILogger<ConnectionServer> logger,
+        TlsAcceptor? tls = null,
         IConnectionKeeper? keeper = null)
     {
         _keeper = keeper;
+        _tls = tls;
         _listeners = listeners;
         _adopter = adopter;
         _admission = admission;
@@ -239,8 +242,23 @@ public sealed class ConnectionServer : BackgroundService
         var admission = _admission.TryAdmit(connection.RemoteAddress);
         if (admission != AdmissionResult.Admitted)
         {
-            await RefuseAsync(connection, handler, admission).ConfigureAwait(false);
+            // A TLS client cannot read a plaintext reason: it is only closed.
+            await RefuseAsync(connection, endpoint.Tls ? null : handler, admission).ConfigureAwait(false);
             return;
+        }
+
+        if (endpoint.Tls)
+        {
+            // Admitted before the handshake, so a flood of handshakes is limited like any connections.
+            var secured = _tls is null ? null : await _tls.AuthenticateAsync(context, _stopReading.Token).ConfigureAwait(false);
+            if (secured is null)
+            {
+                await CloseQuietlyAsync(connection, ShutdownReason.ConnectionReset).ConfigureAwait(false);
+                _admission.Release(connection.RemoteAddress);
+                return;
+            }
+
+            connection = new ClientConnection(secured, endpoint.Protocol);
         }
 
         await ServeAdmittedAsync(connection, handler, session: null, kept: false).ConfigureAwait(false);
@@ -254,7 +272,7 @@ public sealed class ConnectionServer : BackgroundService
         _open.Enter();
         _reading.Enter();
         _connections[connection] = 0;
-        if (!kept)
+        if (!kept && !connection.IsTls)
         {
             _keeper?.Keep(connection, null);
         }
@@ -331,7 +349,7 @@ public sealed class ConnectionServer : BackgroundService
         }
     }
 
-    private async Task RefuseAsync(ClientConnection connection, IConnectionHandler handler, AdmissionResult admission)
+    private async Task RefuseAsync(ClientConnection connection, IConnectionHandler? handler, AdmissionResult admission)
     {
         var reason = admission == AdmissionResult.ServerFull ? ShutdownReason.ServerFull : ShutdownReason.TooManyFromAddress;
         if (_refusalLog.TryEnter(out long suppressed))
@@ -341,7 +359,10 @@ public sealed class ConnectionServer : BackgroundService
 
         try
         {
-            await handler.RefuseAsync(connection, reason).ConfigureAwait(false);
+            if (handler is not null)
+            {
+                await handler.RefuseAsync(connection, reason).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ConnectionErrorClassifier.Classify(ex) != ConnectionErrorKind.Unexpected)
         {

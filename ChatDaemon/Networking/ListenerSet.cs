@@ -18,7 +18,8 @@ public sealed class ListenerSet(
     IInheritedListeners inherited,
     IOptionsMonitor<ListenOptions> listenOptions,
     ILogger<ListenerSet> logger,
-    IListenerInheritance? inheritance = null) : IReloadParticipant
+    IListenerInheritance? inheritance = null,
+    TlsAcceptor? tls = null) : IReloadParticipant
 {
     private readonly IListenerInheritance _inheritance = inheritance ?? new NoListenerInheritance();
     private readonly object _sync = new();
@@ -229,6 +230,15 @@ public sealed class ListenerSet(
 
     private async Task<BoundListener> BindOneAsync(ListenEndpoint endpoint, bool isInherited, CancellationToken cancellationToken)
     {
+        // A configured TLS listener without a certificate never gets here (ListenOptionsValidator); one passed by
+        // systemd (FileDescriptorName=chat+tls) is only known now.
+        if (endpoint.Tls && tls?.HasCertificate != true)
+        {
+            throw new ListenerBindException(
+                $"cannot listen on {ListenEndpoint.FormatEndPoint(endpoint.EndPoint)} ({ListenEndpoint.ListenerName(endpoint.Protocol, endpoint.Tls)}): a TLS listener needs Tls:CertificateFile and Tls:KeyFile",
+                ListenerBindFailure.InheritedSocketMisconfigured);
+        }
+
         // A restart by re-execution left this listener open: take it over (no connect is refused meanwhile).
         // A unix socket counts only while its path still names it.
         EndPoint? taken = null;
@@ -262,15 +272,15 @@ public sealed class ListenerSet(
         var result = new BoundListener(endpoint, listener, isInherited);
         if (taken is not null)
         {
-            NetworkingLog.ListenerTakenOver(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
+            NetworkingLog.ListenerTakenOver(logger, ListenEndpoint.ListenerName(endpoint.Protocol, endpoint.Tls), result.BoundAddress);
         }
         else if (isInherited)
         {
-            NetworkingLog.ListenerAdopted(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
+            NetworkingLog.ListenerAdopted(logger, ListenEndpoint.ListenerName(endpoint.Protocol, endpoint.Tls), result.BoundAddress);
         }
         else
         {
-            NetworkingLog.ListenerBound(logger, ListenEndpoint.ProtocolName(endpoint.Protocol), result.BoundAddress);
+            NetworkingLog.ListenerBound(logger, ListenEndpoint.ListenerName(endpoint.Protocol, endpoint.Tls), result.BoundAddress);
         }
 
         return result;
@@ -278,7 +288,7 @@ public sealed class ListenerSet(
 
     private static ListenerBindException Describe(ListenEndpoint endpoint, Exception ex)
     {
-        string where = $"cannot listen on {ListenEndpoint.FormatEndPoint(endpoint.EndPoint)} ({ListenEndpoint.ProtocolName(endpoint.Protocol)})";
+        string where = $"cannot listen on {ListenEndpoint.FormatEndPoint(endpoint.EndPoint)} ({ListenEndpoint.ListenerName(endpoint.Protocol, endpoint.Tls)})";
         var socketError = (ex as SocketException ?? ex.InnerException as SocketException)?.SocketErrorCode;
         return ex switch
         {
@@ -364,6 +374,6 @@ public sealed class ListenerSet(
             // Already gone.
         }
 
-        NetworkingLog.ListenerUnbound(logger, ListenEndpoint.ProtocolName(listener.Endpoint.Protocol), listener.BoundAddress);
+        NetworkingLog.ListenerUnbound(logger, ListenEndpoint.ListenerName(listener.Endpoint.Protocol, listener.Endpoint.Tls), listener.BoundAddress);
     }
 }

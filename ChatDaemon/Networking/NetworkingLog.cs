@@ -61,4 +61,13 @@ internal static partial class NetworkingLog
 
     [LoggerMessage(EventId = 118, EventName = "ListenerTakenOver", Level = LogLevel.Information, Message = "Listening for {Protocol} on {EndPoint} (socket kept open by the previous image of this daemon)")]
     public static partial void ListenerTakenOver(ILogger logger, string protocol, string endPoint);
+
+    [LoggerMessage(EventId = 119, EventName = "TlsHandshakeFailed", Level = LogLevel.Debug, Message = "TLS handshake with {RemoteEndPoint} failed: {Reason}; closed")]
+    public static partial void TlsHandshakeFailed(ILogger logger, System.Net.EndPoint? remoteEndPoint, string reason);
+
+    [LoggerMessage(EventId = 120, EventName = "TlsCertificateLoaded", Level = LogLevel.Information, Message = "TLS certificate {Subject} loaded, valid until {NotAfter:u}")]
+    public static partial void TlsCertificateLoaded(ILogger logger, string subject, DateTime notAfter);
+
+    [LoggerMessage(EventId = 121, EventName = "TlsCertificateNotLoaded", Level = LogLevel.Error, Message = "{Reason}; the TLS listeners keep the certificate they had")]
+    public static partial void TlsCertificateNotLoaded(ILogger logger, string reason);
 }

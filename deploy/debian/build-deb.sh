@@ -44,7 +44,7 @@ root=$work/chatdaemon_${version}_amd64
 umask 022
 install -D -m 0755 "$from/chatdaemon" "$root/usr/lib/chatdaemon/chatdaemon"
 install -D -m 0755 "$deploy/chatdaemon-reload" "$root/usr/lib/chatdaemon/chatdaemon-reload"
-for unit in chatdaemon.service chatdaemon.socket chatdaemon-echo.socket; do
+for unit in chatdaemon.service chatdaemon.socket chatdaemon-irc.socket chatdaemon-echo.socket; do
     install -D -m 0644 "$deploy/$unit" "$root/lib/systemd/system/$unit"
 done
 install -D -m 0644 "$deploy/chatdaemon.json" "$root/etc/chatdaemon/chatdaemon.json"

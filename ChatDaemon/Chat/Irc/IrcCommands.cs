@@ -375,7 +375,12 @@ internal static class IrcCommands
         return Reply(session, IrcNumeric.ListEnd, "End of /LIST");
     }
 
-    /// <summary>WHO #chan or WHO nick: RPL_WHOREPLY per member, then RPL_ENDOFWHO (RFC 2812 section 3.6.1, without masks).</summary>
+    /// <summary>
+    /// WHO #chan, WHO nick or WHO mask: RPL_WHOREPLY per match, then RPL_ENDOFWHO with the mask as given
+    /// (modern.ircdocs.horse, "WHO message"). A mask with '*' or '?' (or "0", RFC 2812 section 3.6.1) matches nick,
+    /// user, host, real name or server name, and leaves out invisible (+i) members the asker shares no channel
+    /// with; an exact nick finds its member whatever its modes.
+    /// </summary>
     private static bool Who(IrcSession session, string[] p)
     {
         string mask = p.Length > 0 && p[0].Length > 0 ? p[0] : "*";
@@ -389,12 +394,52 @@ internal static class IrcCommands
                 }
             }
         }
-        else if (NickName.IsValid(mask) && session.Hub.FindByNick(mask) is { Nick.Length: > 0 } member)
+        else if (NickName.IsValid(mask))
         {
-            SendWhoReply(session, member.Rooms.Count > 0 ? IrcText.Channel(member.Rooms[0].Name) : "*", member);
+            if (session.Hub.FindByNick(mask) is { Nick.Length: > 0 } member && !IrcMemberFacts.IsRegistering(member))
+            {
+                // The channel field is "an arbitrary channel the client is joined to or *" (modern.ircdocs.horse,
+                // RPL_WHOREPLY): which of several rooms would be arbitrary, so none is named.
+                SendWhoReply(session, "*", member);
+            }
+        }
+        else if (IrcMask.HasWildcards(mask) || mask == "0")
+        {
+            string pattern = mask == "0" ? "*" : mask;
+            foreach (var member in session.Hub.Members)
+            {
+                if (member.Nick.Length == 0 || IrcMemberFacts.IsRegistering(member))
+                {
+                    continue;
+                }
+
+                if (IrcMemberFacts.IsInvisible(member) && !ReferenceEquals(member, session.Member) && !SharesRoom(member, session.Member))
+                {
+                    continue;
+                }
+
+                if (IrcMask.Matches(pattern, member.Nick) || IrcMask.Matches(pattern, member.User) || IrcMask.Matches(pattern, member.Host)
+                    || IrcMask.Matches(pattern, member.RealName ?? member.Nick) || IrcMask.Matches(pattern, session.ServerName))
+                {
+                    SendWhoReply(session, "*", member);
+                }
+            }
         }
 
         return Reply(session, IrcNumeric.EndOfWho, mask, "End of WHO list");
+    }
+
+    private static bool SharesRoom(ChatMember a, ChatMember b)
+    {
+        foreach (var room in a.Rooms)
+        {
+            if (b.Rooms.Contains(room))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void SendWhoReply(IrcSession session, string channel, ChatMember member)
@@ -506,6 +551,7 @@ internal static class IrcCommands
 
         if (changed)
         {
+            session.PublishAttributes();
             session.Send(IrcText.Line(session.Nick, "MODE", session.Nick, session.IsInvisible ? "+i" : "-i"));
         }
 
@@ -518,10 +564,12 @@ internal static class IrcCommands
         if (message.Length == 0)
         {
             session.Member.AwayMessage = null;
+            session.PublishAttributes();
             return Reply(session, IrcNumeric.UnAway, "You are no longer marked as being away");
         }
 
         session.Member.AwayMessage = message.Length > MaxAwayLength ? message[..MaxAwayLength] : message;
+        session.PublishAttributes();
         return Reply(session, IrcNumeric.NowAway, "You have been marked as being away");
     }
 
@@ -549,7 +597,7 @@ internal static class IrcCommands
         }
 
         session.Numeric(IrcNumeric.Inviting, target.Nick, IrcText.Channel(room.Name));
-        target.Deliver(ChatMessage.PrivateNotice(session.Nick, target.Nick, $"invites you to {IrcText.Channel(room.Name)}", session.Member.UserHost));
+        target.Deliver(ChatMessage.Invited(session.Nick, target.Nick, room.Name, session.Member.UserHost));
         return true;
     }
 
@@ -617,13 +665,44 @@ internal static class IrcCommands
         return true;
     }
 
-    /// <summary>The user and channel counts (RPL_LUSERCLIENT, RPL_LUSERCHANNELS, RPL_LUSERME): one server, every protocol's members counted.</summary>
+    /// <summary>
+    /// The user and channel counts (RFC 2812 section 3.4.2; modern.ircdocs.horse, "LUSERS message"): one server,
+    /// every protocol's members counted. A user is a member that finished registering, split into visible and
+    /// invisible (+i); a member that holds a nick but has not registered yet is an unknown connection. RPL_LOCALUSERS
+    /// and RPL_GLOBALUSERS leave out their optional count parameters: this server keeps no peak to give as the max,
+    /// and the text alone is what the spec requires.
+    /// </summary>
     public static void SendLusers(IrcSession session)
     {
-        int users = session.Hub.ClientCount;
-        session.Numeric(IrcNumeric.LuserClient, $"There are {users} users and 0 invisible on 1 servers");
+        int visible = 0, invisible = 0, registering = 0;
+        foreach (var member in session.Hub.Members)
+        {
+            if (IrcMemberFacts.IsRegistering(member))
+            {
+                registering++;
+            }
+            else if (IrcMemberFacts.IsInvisible(member))
+            {
+                invisible++;
+            }
+            else
+            {
+                visible++;
+            }
+        }
+
+        int users = visible + invisible;
+        string count = users.ToString(CultureInfo.InvariantCulture);
+        session.Numeric(IrcNumeric.LuserClient, $"There are {visible} users and {invisible} invisible on 1 servers");
+        if (registering > 0)
+        {
+            session.Numeric(IrcNumeric.LuserUnknown, registering.ToString(CultureInfo.InvariantCulture), "unknown connection(s)");
+        }
+
         session.Numeric(IrcNumeric.LuserChannels, session.Hub.RoomCount.ToString(CultureInfo.InvariantCulture), "channels formed");
         session.Numeric(IrcNumeric.LuserMe, $"I have {users} clients and 0 servers");
+        session.Numeric(IrcNumeric.LocalUsers, $"Current local users {count}");
+        session.Numeric(IrcNumeric.GlobalUsers, $"Current global users {count}");
     }
 
     private static bool Version(IrcSession session, string[] p) =>

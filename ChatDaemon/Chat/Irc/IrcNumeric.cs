@@ -13,8 +13,11 @@ internal static class IrcNumeric
     public const string ISupport = "005";
     public const string UserModeIs = "221";
     public const string LuserClient = "251";
+    public const string LuserUnknown = "253";
     public const string LuserChannels = "254";
     public const string LuserMe = "255";
+    public const string LocalUsers = "265";
+    public const string GlobalUsers = "266";
     public const string Away = "301";
     public const string UserHost = "302";
     public const string IsOn = "303";

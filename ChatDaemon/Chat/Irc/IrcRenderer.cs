@@ -37,10 +37,12 @@ public sealed class IrcRenderer : IChatRenderer
             ChatMessageKind.Left => message.Detail.Length == 0
                 ? IrcText.Line(source, "PART", IrcText.Channel(message.Room))
                 : IrcText.Line(source, "PART", IrcText.Channel(message.Room), message.Detail),
-            ChatMessageKind.Quit => IrcText.Line(source, "QUIT", message.Detail.Length == 0 ? "Quit" : "Quit: " + message.Detail),
-            ChatMessageKind.Disconnected => IrcText.Line(source, "QUIT", message.Detail.Length == 0 ? "Connection closed" : message.Detail),
+            ChatMessageKind.Quit => IrcText.TextLine(source, "QUIT", message.Detail.Length == 0 ? "Quit" : "Quit: " + message.Detail),
+            ChatMessageKind.Disconnected => IrcText.TextLine(source, "QUIT", message.Detail.Length == 0 ? "Connection closed" : message.Detail),
             ChatMessageKind.NickChanged => IrcText.Line(source, "NICK", message.Detail),
             ChatMessageKind.TopicChanged => IrcText.Line(source, "TOPIC", IrcText.Channel(message.Room), Encoding.UTF8.GetString(message.Text.Span)),
+            // modern.ircdocs.horse, "INVITE message": the target gets an INVITE with the inviter as its source.
+            ChatMessageKind.Invited => IrcText.Line(source, "INVITE", message.Detail, IrcText.Channel(message.Room)),
             _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, "no IRC wording"),
         };
     }

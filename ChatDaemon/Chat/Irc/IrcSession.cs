@@ -39,7 +39,7 @@ public sealed class IrcSession : ChatSession
 
     internal bool IsRegistered { get; private set; }
 
-    /// <summary>User mode +i: accepted and shown, changes nothing here (nobody is listed by address anyway).</summary>
+    /// <summary>User mode +i: WHO masks do not list the client to those who share no channel with it (published in <see cref="ChatMember.Attributes"/>, where <see cref="IrcMemberFacts"/> reads it).</summary>
     internal bool IsInvisible { get; set; }
 
     internal string ServerName => Services.ServerName;
@@ -117,6 +117,7 @@ public sealed class IrcSession : ChatSession
         IsInvisible = attributes.GetValueOrDefault(InvisibleAttribute) == "1";
         IsRegistered = attributes.GetValueOrDefault(RegisteredAttribute) == "1";
         _userGiven = IsRegistered;
+        Member.Attributes = StateAttributes;
         foreach (string room in restored.Rooms)
         {
             if (RoomName.IsValid(room))
@@ -227,6 +228,14 @@ public sealed class IrcSession : ChatSession
         IrcCommands.SendLusers(this);
         IrcCommands.SendMotd(this);
         ChatLog.Joined(Log, Nick, "IRC");
+        PublishAttributes();
+    }
+
+    /// <summary>Makes what a crash should keep of this client (registration, user, away, +i) current for the hub's observer.</summary>
+    internal void PublishAttributes()
+    {
+        Member.Attributes = StateAttributes;
+        Hub.Changed(Member);
     }
 
     internal void GiveUser(string user, string realName)

@@ -4,36 +4,42 @@ namespace ChatDaemon.Chat.Irc;
 
 /// <summary>
 /// IRC lines as the server writes them (RFC 2812 section 2.3.1): an optional ":prefix", the command, middle
-/// parameters, and a last parameter written as ":trailing" when it must be (it is empty, holds a space, or
-/// starts with ':'); CRLF at the end. A line is cut to 512 bytes with its CRLF, at a character boundary.
+/// parameters, and the last parameter written as ":trailing" when there are several (as most servers do, so a
+/// client that takes the text after " :" gets it whole) or when it must be (it is empty, holds a space, or starts
+/// with ':'); CRLF at the end. A line is cut to 512 bytes with its CRLF, at a character boundary.
 /// </summary>
 internal static class IrcText
 {
     /// <summary>The longest line, CRLF included (RFC 2812 section 2.3).</summary>
     public const int MaxLineBytes = 512;
 
-    public static byte[] Line(string? prefix, string command, params ReadOnlySpan<string> parameters)
+    public static byte[] Line(string? prefix, string command, params ReadOnlySpan<string> parameters) => Line(prefix, command, text: false, parameters);
+
+    /// <summary>A line whose last parameter is free text (a quit reason): always written as trailing, even alone.</summary>
+    public static byte[] TextLine(string? prefix, string command, params ReadOnlySpan<string> parameters) => Line(prefix, command, text: true, parameters);
+
+    private static byte[] Line(string? prefix, string command, bool text, ReadOnlySpan<string> parameters)
     {
-        var text = new StringBuilder(64);
+        var line = new StringBuilder(64);
         if (prefix is not null)
         {
-            text.Append(':').Append(prefix).Append(' ');
+            line.Append(':').Append(prefix).Append(' ');
         }
 
-        text.Append(command);
+        line.Append(command);
         for (int i = 0; i < parameters.Length; i++)
         {
             string parameter = parameters[i];
-            text.Append(' ');
-            if (i == parameters.Length - 1 && NeedsColon(parameter))
+            line.Append(' ');
+            if (i == parameters.Length - 1 && (text || i > 0 || NeedsColon(parameter)))
             {
-                text.Append(':');
+                line.Append(':');
             }
 
-            text.Append(parameter);
+            line.Append(parameter);
         }
 
-        return Encode(text.ToString());
+        return Encode(line.ToString());
     }
 
     /// <summary>Whether a last parameter must be written as a trailing one.</summary>

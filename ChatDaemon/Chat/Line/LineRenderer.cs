@@ -34,6 +34,7 @@ public sealed class LineRenderer : IChatRenderer
             ? $"{message.From} cleared the topic of {message.Room}"
             : $"{message.From} set the topic of {message.Room}: {Encoding.UTF8.GetString(message.Text.Span)}"),
         ChatMessageKind.NickChanged => LineText.Notice($"{message.From} is now known as {message.Detail}"),
+        ChatMessageKind.Invited => LineText.Notice($"{message.From} invites you to {message.Room} (/join {message.Room})"),
         _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, "no line-protocol wording"),
     };
 

@@ -27,6 +27,11 @@ internal sealed unsafe class EpollLoop : IDisposable
     private uint _generation;
     private volatile bool _stopping;
 
+    // Dispose and the loop thread's exit agree under this lock on who still may touch the descriptors (see Dispose).
+    private readonly object _descriptorsLock = new();
+    private bool _disposeRequested;
+    private bool _descriptorsClosed;
+
     // Work the handlers of this round of events deferred to its end (see DeferredWork); only this loop's thread touches it.
     private readonly List<IThreadPoolWorkItem> _deferred = new();
 
@@ -45,6 +50,11 @@ internal sealed unsafe class EpollLoop : IDisposable
         if (_wakeFd < 0 || Control(LibC.EPOLL_CTL_ADD, _wakeFd, LibC.EPOLLIN, WakeKey) != 0)
         {
             int errno = LibC.errno;
+            if (_wakeFd >= 0)
+            {
+                LibC.close(_wakeFd);
+            }
+
             LibC.close(_epollFd);
             throw new SocketException((int)SocketErrors.FromErrno(errno));
         }
@@ -170,6 +180,20 @@ internal sealed unsafe class EpollLoop : IDisposable
         finally
         {
             NativeMemory.Free(events);
+            CloseDescriptors();
+        }
+    }
+
+    /// <summary>The loop's epoll instance and wake-up eventfd, which it closes as its thread ends.</summary>
+    internal (int Epoll, int Wake) Descriptors => (_epollFd, _wakeFd);
+
+    private void CloseDescriptors()
+    {
+        lock (_descriptorsLock)
+        {
+            _descriptorsClosed = true;
+            LibC.close(_wakeFd);
+            LibC.close(_epollFd);
         }
     }
 
@@ -207,17 +231,43 @@ internal sealed unsafe class EpollLoop : IDisposable
         _deferred.Clear();
     }
 
+    /// <summary>
+    /// Stops the loop; its thread closes the descriptors as it ends, after its last use of them. Safe to call
+    /// more than once, from any thread, the loop's own included.
+    /// </summary>
+    /// <remarks>
+    /// A descriptor number is closed exactly once, by the only thread that uses it: close(2) frees the number
+    /// at once and the next open(2), pipe(2) or socket(2) of any thread takes the lowest free number
+    /// (open(2): "the lowest-numbered file descriptor not currently open"). A second close, or a wake-up
+    /// written after the close, therefore hits whatever another thread opened under that number meanwhile.
+    /// That happened: the service container disposes the transport once per registration resolved
+    /// (IConnectionListenerFactory and IConnectionAdopter are the same object), each loop closed its two
+    /// descriptors twice, and in the test suite the second close(2) took a child process's stdout pipe from a
+    /// concurrent test, whose read then failed with EBADF (which .NET reports as SocketError.OperationAborted,
+    /// "Operation canceled").
+    /// </remarks>
     public void Dispose()
     {
+        lock (_descriptorsLock)
+        {
+            if (_disposeRequested)
+            {
+                return;
+            }
+
+            _disposeRequested = true;
+            if (!_descriptorsClosed)
+            {
+                // Written before _stopping is set: the thread cannot end, and close the eventfd, before this write.
+                ulong one = 1;
+                LibC.write(_wakeFd, (byte*)&one, sizeof(ulong));
+            }
+        }
+
         _stopping = true;
-        ulong one = 1;
-        LibC.write(_wakeFd, (byte*)&one, sizeof(ulong));
         if (Thread.CurrentThread != _thread)
         {
             _thread.Join(TimeSpan.FromSeconds(1));
         }
-
-        LibC.close(_wakeFd);
-        LibC.close(_epollFd);
     }
 }
