@@ -63,6 +63,28 @@ public sealed class IrcProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_does_not_register_in_time_is_told_and_closed_and_its_nick_freed()
+    {
+        await using var server = await TestServer.StartAsync("""{ "Listen": [ "irc=127.0.0.1:0" ], "Irc": { "RegistrationTimeoutSeconds": 1 } }""");
+        await using var idle = await IrcTestClient.ConnectUnregisteredAsync(server.Port(ListenerProtocol.Irc));
+        await idle.SendAsync("NICK squatter");
+
+        Assert.Equal("ERROR :Closing Link: 127.0.0.1 (Registration timed out)", await idle.ReadLineAsync());
+        Assert.Null(await idle.TryReadLineAsync());
+        await using var other = await IrcTestClient.ConnectAsync(server.Port(ListenerProtocol.Irc), "squatter");
+    }
+
+    [Fact]
+    public async Task A_registered_client_is_not_closed_by_the_registration_timeout()
+    {
+        await using var server = await TestServer.StartAsync("""{ "Listen": [ "irc=127.0.0.1:0" ], "Irc": { "RegistrationTimeoutSeconds": 1 } }""");
+        await using var client = await IrcTestClient.ConnectAsync(server.Port(ListenerProtocol.Irc), "keeper");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await client.SendAsync("PING :still here");
+        Assert.EndsWith("PONG chatdaemon.local :still here", await client.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task An_irc_user_and_a_line_user_in_the_same_room_see_each_other_in_their_own_protocol()
     {
         await using var line = await (await LineClient.ConnectAsync(_server.ChatPort)).WithNickAsync("bob");

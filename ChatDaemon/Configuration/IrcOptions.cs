@@ -11,4 +11,10 @@ public sealed class IrcOptions
 
     /// <summary>The network's name, announced in RPL_ISUPPORT's NETWORK token and the welcome.</summary>
     public string Network { get; set; } = "ChatDaemon";
+
+    /// <summary>
+    /// A client that has not registered (NICK, USER, CAP END) this many seconds after connecting is told so and
+    /// closed, with any nick it claimed freed (1 to 3600).
+    /// </summary>
+    public int RegistrationTimeoutSeconds { get; set; } = 60;
 }

@@ -25,6 +25,11 @@ internal sealed class IrcOptionsValidator : IValidateOptions<IrcOptions>
             failures.Add($"Irc:Network: '{network}' must be 1 to 32 of letters, digits, '.', '-' and '_'");
         }
 
+        if (options.RegistrationTimeoutSeconds is < 1 or > 3600)
+        {
+            failures.Add($"Irc:RegistrationTimeoutSeconds: {options.RegistrationTimeoutSeconds} must be 1 to 3600");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -29,6 +29,7 @@ public sealed class IrcSession : ChatSession
 
     private bool _userGiven;
     private bool _capNegotiating;
+    private ITimer? _registrationTimer;
 
     internal IrcSession(ClientConnection connection, IrcSessionServices shared, MemberState? restored = null)
         : base(connection, shared, IrcRenderer.Instance, restored)
@@ -100,6 +101,22 @@ public sealed class IrcSession : ChatSession
     /// <summary>An IRC client says nothing until it registers (NICK and USER, and CAP END if it began a negotiation).</summary>
     private protected override void Greet()
     {
+        // A connection that never registers would hold its slot (and a nick it claimed) for good: IRC servers close
+        // it after a while (modern.ircdocs.horse, "Connection Registration"). The timer exists only until then.
+        var timeout = TimeSpan.FromSeconds(Services.Irc.RegistrationTimeoutSeconds);
+        _registrationTimer = Shared.Time.CreateTimer(static state => ((IrcSession)state!).OnRegistrationTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Not registered in time: told why, then its read ends as if it had closed, so what is queued still goes out.</summary>
+    private void OnRegistrationTimeout()
+    {
+        if (IsRegistered)
+        {
+            return;
+        }
+
+        Send(IrcText.Line(null, "ERROR", $"Closing Link: {Member.Host} (Registration timed out)"));
+        Connection.CancelPendingRead();
     }
 
     private protected override void Restore(MemberState restored)
@@ -214,6 +231,8 @@ public sealed class IrcSession : ChatSession
         }
 
         IsRegistered = true;
+        _registrationTimer?.Dispose();
+        _registrationTimer = null;
         var services = Services;
         string server = services.ServerName;
         Numeric(IrcNumeric.Welcome, $"Welcome to the {services.Irc.Network} IRC network {Source}");
