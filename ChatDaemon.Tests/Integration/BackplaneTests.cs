@@ -32,6 +32,7 @@ public sealed class BackplaneTests : IAsyncLifetime
         {
           "Listen": [ "chat=127.0.0.1:0", "irc=127.0.0.1:0" ],
           "Irc": { "ServerName": "irc.{{instanceId}}.example" },
+          "Limits": { "LinesPerSecond": 0 },
           "Backplane": { "Kind": "Redis", "Redis": { "Endpoints": [ "{{redis.Endpoint}}" ], "InstanceId": "{{instanceId}}" } }
         }
         """);
@@ -206,5 +207,38 @@ public sealed class BackplaneFailureTests
         }
 
         Assert.Equal(counted + 1, backplane.MessagesNotCrossed);
+    }
+}
+
+/// <summary>What an instance makes of messages on a room's channel that it did not expect.</summary>
+public sealed class BackplaneSequenceTests
+{
+    [Fact]
+    public async Task A_gap_in_another_instances_numbers_is_counted_and_the_messages_that_came_are_delivered()
+    {
+        using var redis = await RedisServer.StartAsync();
+        await using var a = await BackplaneTests.StartInstanceAsync(redis, "a");
+        await using var alice = await (await LineClient.ConnectAsync(a.Port(ListenerProtocol.Chat))).WithNickAsync("alice");
+        await BackplaneTests.WaitUntilListeningAsync(a, "lobby");
+        await using var other = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+        var channel = StackExchange.Redis.RedisChannel.Literal("chatdaemon:room:lobby");
+
+        foreach (long sequence in new long[] { 1, 2, 5 })
+        {
+            var message = ChatMessage.Say("zed", "lobby", System.Text.Encoding.UTF8.GetBytes($"number {sequence}"));
+            await other.GetSubscriber().PublishAsync(channel, ChatDaemon.Backplane.BackplaneEnvelope.Encode("elsewhere", sequence, message));
+        }
+
+        await other.GetSubscriber().PublishAsync(channel, "not an envelope"u8.ToArray());
+        var own = ChatMessage.Say("alice", "lobby", "an echo"u8.ToArray());
+        await other.GetSubscriber().PublishAsync(channel, ChatDaemon.Backplane.BackplaneEnvelope.Encode("a", 1, own));
+        var last = ChatMessage.Say("zed", "lobby", "number 6"u8.ToArray());
+        await other.GetSubscriber().PublishAsync(channel, ChatDaemon.Backplane.BackplaneEnvelope.Encode("elsewhere", 6, last));
+
+        Assert.Equal("<zed> number 1", await alice.ReadLineAsync());
+        Assert.Equal("<zed> number 2", await alice.ReadLineAsync());
+        Assert.Equal("<zed> number 5", await alice.ReadLineAsync());
+        Assert.Equal("<zed> number 6", await alice.ReadLineAsync()); // the garbage and the own echo were dropped
+        Assert.Equal(2, BackplaneTests.BackplaneOf(a).MessagesMissed);
     }
 }

@@ -36,6 +36,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     private readonly Task _subscriptionLoop;
     private ChatHub? _hub;
     private long _notCrossed;
+    private long _missed;
 
     public RedisChatBackplane(RedisBackplaneOptions options, ILogger<RedisChatBackplane> logger)
     {
@@ -59,6 +60,9 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     public string InstanceId { get; }
 
     public long MessagesNotCrossed => Interlocked.Read(ref _notCrossed);
+
+    /// <summary>Messages of other instances that did not arrive here, as their sequence numbers tell (gaps).</summary>
+    public long MessagesMissed => Interlocked.Read(ref _missed);
 
     /// <summary>Whether the room's channel is listened to now (tests wait for it before they speak across).</summary>
     internal bool IsSubscribed(string room) => _rooms.TryGetValue(Key(room), out var channel) && channel.Subscription is not null;
@@ -211,9 +215,12 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
             return;
         }
 
+        // Behind the last one (a duplicate, or numbers out of order) counts as no loss but is reported all the same.
+        long missed = Math.Max(0, sequence - last - 1);
+        Interlocked.Add(ref _missed, missed);
         if (_gapLog.TryEnter(out long suppressed))
         {
-            RedisBackplaneLog.SequenceGap(_logger, channel.Room, Math.Max(0, sequence - last - 1), origin, last + 1, sequence, suppressed);
+            RedisBackplaneLog.SequenceGap(_logger, channel.Room, missed, origin, last + 1, sequence, suppressed);
         }
     }
 
