@@ -133,9 +133,13 @@ public sealed class BackplaneTests : IAsyncLifetime
     {
         await using var alice = await (await LineClient.ConnectAsync(_a.Port(ListenerProtocol.Chat))).WithNickAsync("alice");
         await using var carol = await (await LineClient.ConnectAsync(_a.Port(ListenerProtocol.Chat))).WithNickAsync("carol");
-        await using var bob = await (await LineClient.ConnectAsync(_b.Port(ListenerProtocol.Chat))).WithNickAsync("bob");
         await WaitUntilListeningAsync(_a, "lobby");
+        await using var bob = await (await LineClient.ConnectAsync(_b.Port(ListenerProtocol.Chat))).WithNickAsync("bob");
         await WaitUntilListeningAsync(_b, "lobby");
+        // Order holds per sender, not between instances: bob's nick change may reach A after a line alice says
+        // now, so it is awaited first.
+        await alice.ReadUntilAsync(l => l.EndsWith(" is now known as bob", StringComparison.Ordinal));
+        await carol.ReadUntilAsync(l => l.EndsWith(" is now known as bob", StringComparison.Ordinal));
         await alice.SendAsync("marker");
         await bob.ReadUntilAsync(l => l == "<alice> marker");
         await carol.ReadUntilAsync(l => l == "<alice> marker");

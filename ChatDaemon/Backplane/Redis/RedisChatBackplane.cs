@@ -248,7 +248,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     {
         _changes.Writer.TryComplete();
         await _subscriptionLoop.ConfigureAwait(false);
-        await _connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+        // Not CloseAsync: a stop must not wait for a broker that may be gone; what was not sent is lost either way.
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
