@@ -13,7 +13,7 @@ public interface IChatBackplane
 
     /// <summary>
     /// Sends <paramref name="message"/>, said or done by a local member in the room <see cref="ChatMessage.Room"/>,
-    /// to the other instances, after it was delivered locally. Called in the order the room's local members acted.
+    /// to the other instances; local delivery does not wait for it. Called in the order the room's local members acted.
     /// </summary>
     void Publish(ChatMessage message);
 
