@@ -20,6 +20,11 @@ internal sealed class BackplaneOptionsValidator : IValidateOptions<BackplaneOpti
             return ValidateOptionsResult.Fail($"Backplane:Kind: '{options.Kind}' must be None or Redis");
         }
 
+        if (!RedisBackplaneFeature.IsSupported)
+        {
+            return ValidateOptionsResult.Fail("Backplane:Kind: this build has no Redis backplane (published with -p:RedisBackplane=false)");
+        }
+
         var failures = new List<string>();
         var redis = options.Redis;
         if (redis.Endpoints.Count == 0)

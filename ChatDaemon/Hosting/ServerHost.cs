@@ -102,7 +102,7 @@ public static class ServerHost
 
         // Backplane:Kind needs a restart, so the choice made here holds for the process. With None nothing of the
         // Redis client is registered or loaded (its registration is a method of its own, compiled only if called).
-        if (Enum.TryParse<BackplaneKind>(backplaneKind, ignoreCase: true, out var backplane) && backplane == BackplaneKind.Redis)
+        if (RedisBackplaneFeature.IsSupported && Enum.TryParse<BackplaneKind>(backplaneKind, ignoreCase: true, out var backplane) && backplane == BackplaneKind.Redis)
         {
             AddRedisBackplane(services);
         }
