@@ -10,7 +10,10 @@ internal sealed class LayerRules(IReadOnlyDictionary<string, string[]> forbidden
         // The transport knows no protocol and no process: how a failure ends the process (its exit
         // code, in CommandLine) is the host's business.
         ["Networking"] = ["Chat", "Hosting", "CommandLine"],
-        ["Chat"] = ["Systemd", "Hosting", "Daemon", "Control"],
+        ["Chat"] = ["Systemd", "Hosting", "Daemon", "Control", "Backplane"],
+        // The backplane carries chat messages between instances: it knows the chat's messages and the broker,
+        // not the transport of the clients nor the process around it.
+        ["Backplane"] = ["Networking", "Systemd", "Hosting", "Daemon", "Control"],
         ["Systemd"] = ["Chat", "Networking", "Daemon", "Control"],
     });
 

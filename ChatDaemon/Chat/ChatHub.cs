@@ -5,13 +5,27 @@ namespace ChatDaemon.Chat;
 /// <summary>
 /// The shared chat world: rooms by name and members by nick (both case-insensitive), whatever protocol
 /// each member speaks. Rooms are created on first join and removed when the last member leaves.
+/// With a <see cref="IChatBackplane"/>, what local members say and do in a room also goes to the other
+/// instances, and what theirs say and do is delivered here (<see cref="DeliverFromBackplane"/>).
 /// </summary>
-public sealed class ChatHub(IMemberObserver? observer = null)
+public sealed class ChatHub
 {
+    private readonly IMemberObserver? _observer;
+    private readonly IChatBackplane? _backplane;
     private readonly ConcurrentDictionary<string, ChatRoom> _rooms = new(RoomName.Comparer);
     private readonly ConcurrentDictionary<string, ChatMember> _nicks = new(NickName.Comparer);
     private long _nextGuest;
     private long _linesOfDeparted;
+
+    public ChatHub(IMemberObserver? observer = null, IChatBackplane? backplane = null)
+    {
+        _observer = observer;
+        _backplane = backplane;
+        backplane?.Attach(this);
+    }
+
+    /// <summary>The backplane this hub publishes to; null when this instance is the whole chat.</summary>
+    public IChatBackplane? Backplane => _backplane;
 
     public int ClientCount => _nicks.Count;
 
@@ -29,7 +43,7 @@ public sealed class ChatHub(IMemberObserver? observer = null)
             if (_nicks.TryAdd(nick, member))
             {
                 member.Nick = nick;
-                observer?.Changed(member);
+                _observer?.Changed(member);
                 return nick;
             }
         }
@@ -53,14 +67,14 @@ public sealed class ChatHub(IMemberObserver? observer = null)
         }
 
         member.Nick = nick;
-        observer?.Changed(member);
+        _observer?.Changed(member);
         return true;
     }
 
     public ChatMember? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
 
     /// <summary>Tells the observer that something of <paramref name="member"/> a crash should keep changed (its <see cref="ChatMember.Attributes"/>).</summary>
-    public void Changed(ChatMember member) => observer?.Changed(member);
+    public void Changed(ChatMember member) => _observer?.Changed(member);
 
     /// <summary>Joins <paramref name="roomName"/> (created if need be); the room, with its name's canonical spelling.</summary>
     public ChatRoom Join(string roomName, ChatMember member)
@@ -70,8 +84,13 @@ public sealed class ChatHub(IMemberObserver? observer = null)
             var room = _rooms.GetOrAdd(roomName, static name => new ChatRoom(name));
             if (room.TryAdd(member))
             {
+                if (_backplane is not null && room.Members.Length == 1)
+                {
+                    _backplane.RoomOpened(room.Name);
+                }
+
                 member.AddRoom(room);
-                observer?.Changed(member);
+                _observer?.Changed(member);
                 return room;
             }
 
@@ -83,7 +102,7 @@ public sealed class ChatHub(IMemberObserver? observer = null)
     public void Leave(ChatRoom room, ChatMember member)
     {
         LeaveQuietly(room, member);
-        observer?.Changed(member);
+        _observer?.Changed(member);
     }
 
     private void LeaveQuietly(ChatRoom room, ChatMember member)
@@ -92,6 +111,7 @@ public sealed class ChatHub(IMemberObserver? observer = null)
         if (room.Remove(member))
         {
             _rooms.TryRemove(new KeyValuePair<string, ChatRoom>(room.Name, room));
+            _backplane?.RoomClosed(room.Name);
         }
     }
 
@@ -110,6 +130,7 @@ public sealed class ChatHub(IMemberObserver? observer = null)
             if (announce?.Invoke(room) is { } message)
             {
                 Tell(room, message, member, told);
+                _backplane?.Publish(message);
             }
         }
 
@@ -118,8 +139,20 @@ public sealed class ChatHub(IMemberObserver? observer = null)
             Interlocked.Add(ref _linesOfDeparted, member.LinesSent);
         }
 
-        observer?.Departed(member);
+        _observer?.Departed(member);
     }
+
+    /// <summary>Sends what a local member said or did in a room, already delivered here, to the other instances (if any).</summary>
+    public void Publish(ChatMessage message) => _backplane?.Publish(message);
+
+    /// <summary>
+    /// Delivers a message from another instance to the local members of its room, each rendered by its protocol;
+    /// nothing when no local member is in that room (any more).
+    /// </summary>
+    public void DeliverFromBackplane(ChatMessage message) => FindRoom(message.Room)?.Broadcast(message, sender: null);
+
+    /// <summary>Whether a local member is in <paramref name="room"/> (the backplane listens to exactly those rooms).</summary>
+    public bool HasLocalRoom(string room) => _rooms.ContainsKey(room);
 
     /// <summary>
     /// Tells everyone who shares a room with <paramref name="member"/> what <paramref name="message"/> makes of

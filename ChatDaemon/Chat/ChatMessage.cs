@@ -77,6 +77,13 @@ public sealed class ChatMessage
 
     public static ChatMessage Invited(string from, string to, string room, string fromUserHost = "") => new(ChatMessageKind.Invited, from, room, default, to, fromUserHost);
 
+    /// <summary>
+    /// A message rebuilt from its parts (one that crossed from another instance): the same fields a factory above
+    /// fills for <paramref name="kind"/>.
+    /// </summary>
+    public static ChatMessage FromParts(ChatMessageKind kind, string from, string room, ReadOnlyMemory<byte> text, string detail, string fromUserHost) =>
+        new(kind, from, room, text, detail, fromUserHost);
+
     /// <summary>The lines of <see cref="Text"/> (one unless a <see cref="ChatMessageKind.Say"/> carries a burst).</summary>
     public LineEnumerator Lines => new(Text.Span);
 

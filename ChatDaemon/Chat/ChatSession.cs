@@ -120,6 +120,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
         RelayBatch();
         Member.CountLines(1);
         room.Broadcast(message, Member);
+        Hub.Publish(message);
     }
 
     /// <summary>
@@ -154,7 +155,9 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
             int lines = batch.Lines;
             var text = batch.Take();
             Member.CountLines(lines);
-            room.Broadcast(ChatMessage.Say(Nick, room.Name, text, Member.UserHost), Member);
+            var message = ChatMessage.Say(Nick, room.Name, text, Member.UserHost);
+            room.Broadcast(message, Member);
+            Hub.Publish(message);
         }
     }
 
@@ -167,6 +170,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
         if (AnnouncesAt(size))
         {
             room.Broadcast(message, Member);
+            Hub.Publish(message);
         }
     }
 
@@ -194,7 +198,13 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
         // The rooms are told first: once the client reads its confirmation, every member who was in its rooms
         // has the notice, and one who joins later does not get it (ChatUsers in the tests relies on this).
         string from = old;
-        ChatHub.TellRoommates(member, room => ChatMessage.NickChanged(from, nick, room.Name, member.UserHost));
+        var hub = Hub;
+        ChatHub.TellRoommates(member, room =>
+        {
+            var message = ChatMessage.NickChanged(from, nick, room.Name, member.UserHost);
+            hub.Publish(message);
+            return message;
+        });
         ChatLog.NickChanged(Log, old, nick);
         return true;
     }

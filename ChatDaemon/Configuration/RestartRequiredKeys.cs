@@ -11,11 +11,13 @@ public static class RestartRequiredKeys
     /// <summary>
     /// <c>Transport</c>: the connection listener factory and its event loop threads are created once.
     /// <c>Logging:Journal</c>, <c>Logging:Console</c>, <c>Logging:Syslog</c>: the Serilog sinks are built
-    /// once with the logger. (<c>Logging:MinimumLevel</c> is live; <c>Listen</c> is rebound.)
+    /// once with the logger. <c>Backplane</c>: the broker connection is made once.
+    /// (<c>Logging:MinimumLevel</c> is live; <c>Listen</c> is rebound.)
     /// </summary>
     public static IReadOnlyList<string> Sections { get; } =
     [
         "Transport",
+        "Backplane",
         "Logging:Journal",
         "Logging:Console",
         "Logging:Syslog",

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ChatDaemon.Backplane.Redis;
 using ChatDaemon.Chat;
 using ChatDaemon.Chat.Irc;
 using ChatDaemon.Chat.Line;
@@ -46,7 +47,7 @@ public static class ServerHost
         // AddChatDaemonLogging registers the options and their validator; reload and check-config use them too.
         builder.Services.AddOptionsCheck<ChatDaemonLoggingOptions>(ChatDaemonLoggingOptions.SectionName, static (c, o) => c.Bind(o));
 
-        AddServer(builder.Services);
+        AddServer(builder.Services, builder.Configuration["Backplane:Kind"]);
         AddServiceManager(builder.Services);
         AddLifecycle(builder.Services);
         return builder;
@@ -65,6 +66,7 @@ public static class ServerHost
         services.AddServerOptions(builder.Configuration);
         services.AddCheckedOptions<ChatOptions, ChatOptionsValidator>(builder.Configuration, "Chat", static (c, o) => c.Bind(o));
         services.AddCheckedOptions<IrcOptions, IrcOptionsValidator>(builder.Configuration, "Irc", static (c, o) => c.Bind(o));
+        services.AddCheckedOptions<BackplaneOptions, BackplaneOptionsValidator>(builder.Configuration, "Backplane", static (c, o) => c.Bind(o));
         services.AddSingleton<ConfigurationReloader>();
         services.AddSingleton<IConfigurationReloader>(sp => sp.GetRequiredService<ConfigurationReloader>());
         services.Configure<HostOptions>(o =>
@@ -84,7 +86,7 @@ public static class ServerHost
     }
 
     /// <summary>Listeners on the configured transport (ours, or Kestrel's without HTTP), admission, and the chat and echo protocols.</summary>
-    private static void AddServer(IServiceCollection services)
+    private static void AddServer(IServiceCollection services, string? backplaneKind)
     {
         services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<IOptions<TransportOptions>>().Value.Kind switch
         {
@@ -98,13 +100,28 @@ public static class ServerHost
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<TlsAcceptor>();
 
-        services.AddSingleton<ChatHub>();
+        // Backplane:Kind needs a restart, so the choice made here holds for the process. With None nothing of the
+        // Redis client is registered or loaded (its registration is a method of its own, compiled only if called).
+        if (RedisBackplaneFeature.IsSupported && Enum.TryParse<BackplaneKind>(backplaneKind, ignoreCase: true, out var backplane) && backplane == BackplaneKind.Redis)
+        {
+            AddRedisBackplane(services);
+        }
+
+        services.AddSingleton(static sp => new ChatHub(sp.GetService<IMemberObserver>(), sp.GetService<IChatBackplane>()));
         services.AddSingleton<ChatSettings>();
         services.AddSingleton<ChatLimitLog>();
         services.AddKeyedSingleton<IConnectionHandler, LineConnectionHandler>(ListenerProtocol.Chat);
         services.AddKeyedSingleton<IConnectionHandler, EchoConnectionHandler>(ListenerProtocol.Echo);
         services.AddKeyedSingleton<IConnectionHandler, IrcConnectionHandler>(ListenerProtocol.Irc);
     }
+
+    // Kept out of line so the Redis client's assembly is loaded only when the backplane is Redis. The container
+    // disposes the backplane (its connection) when the host is disposed.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddRedisBackplane(IServiceCollection services) =>
+        services.AddSingleton<IChatBackplane>(static sp => new RedisChatBackplane(
+            sp.GetRequiredService<IOptions<BackplaneOptions>>().Value.Redis,
+            sp.GetRequiredService<ILogger<RedisChatBackplane>>()));
 
     // Kept out of line so Kestrel's transport assembly is loaded only when it is chosen (a cold start loads
     // nothing it does not use); the same for adopting connections on that transport.

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace ChatDaemon.Backplane.Redis;
+
+// EventIds 800-849: the backplane (README "Backplane").
+internal static partial class RedisBackplaneLog
+{
+    [LoggerMessage(EventId = 800, EventName = "BackplaneStarted", Level = LogLevel.Information, Message = "Rooms cross instances through Redis at {Endpoints}, channel prefix {ChannelPrefix}, this instance {InstanceId}")]
+    public static partial void Started(ILogger logger, string endpoints, string channelPrefix, string instanceId);
+
+    [LoggerMessage(EventId = 801, EventName = "BackplaneConnectionFailed", Level = LogLevel.Warning, Message = "The Redis backplane lost {EndPoint} ({FailureType}): room messages do not cross instances until it is back; local chat goes on")]
+    public static partial void ConnectionFailed(ILogger logger, string endPoint, string failureType);
+
+    [LoggerMessage(EventId = 802, EventName = "BackplaneConnectionRestored", Level = LogLevel.Information, Message = "The Redis backplane reached {EndPoint} again: room messages cross instances again")]
+    public static partial void ConnectionRestored(ILogger logger, string endPoint);
+
+    [LoggerMessage(EventId = 803, EventName = "BackplaneMessagesNotCrossed", Level = LogLevel.Warning, Message = "Room messages could not cross to the other instances (Redis unreachable): {NotCrossed} since start ({Suppressed} similar events not logged)")]
+    public static partial void MessagesNotCrossed(ILogger logger, long notCrossed, long suppressed);
+
+    [LoggerMessage(EventId = 804, EventName = "BackplaneSequenceGap", Level = LogLevel.Warning, Message = "Room {Room}: {Missed} messages of instance {Origin} did not arrive (number {Expected} expected, {Received} came) ({Suppressed} similar events not logged)")]
+    public static partial void SequenceGap(ILogger logger, string room, long missed, string origin, long expected, long received, long suppressed);
+
+    [LoggerMessage(EventId = 805, EventName = "BackplaneSubscribeFailed", Level = LogLevel.Warning, Message = "Cannot listen to room {Room} through Redis ({Reason}); tried again when the connection is back ({Suppressed} similar events not logged)")]
+    public static partial void SubscribeFailed(ILogger logger, string room, string reason, long suppressed);
+
+    [LoggerMessage(EventId = 806, EventName = "BackplaneMessageUnreadable", Level = LogLevel.Warning, Message = "A message on the channel of room {Room} is not a ChatDaemon message of this version ({Bytes} bytes); ignored ({Suppressed} similar events not logged)")]
+    public static partial void MessageUnreadable(ILogger logger, string room, int bytes, long suppressed);
+
+    [LoggerMessage(EventId = 807, EventName = "BackplaneUnreachableAtStart", Level = LogLevel.Warning, Message = "The Redis backplane is not reachable at start ({Status}); local chat works, rooms cross instances once it is")]
+    public static partial void UnreachableAtStart(ILogger logger, string status);
+}

@@ -1,0 +1,40 @@
+using ChatDaemon.Configuration;
+using StackExchange.Redis;
+
+namespace ChatDaemon.Backplane.Redis;
+
+/// <summary>The Redis client's settings made from <see cref="RedisBackplaneOptions"/> (validated before).</summary>
+internal static class RedisConnectionSettings
+{
+    /// <summary>How long the start waits for Redis before it goes on without it (chat does not wait for the broker).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+
+    public static ConfigurationOptions Create(RedisBackplaneOptions options)
+    {
+        var settings = new ConfigurationOptions
+        {
+            // Start even when Redis is down: local chat must not depend on the broker; the client keeps retrying.
+            AbortOnConnectFail = false,
+            // The default backlog keeps commands made while disconnected and sends them on reconnect, before the
+            // other instances have resubscribed: those messages were lost anyway, only silently (issue 16). Failing
+            // at once lets the backplane count them.
+            BacklogPolicy = BacklogPolicy.FailFast,
+            ConnectTimeout = (int)ConnectTimeout.TotalMilliseconds,
+            ClientName = "chatdaemon",
+        };
+        foreach (string text in options.Endpoints)
+        {
+            if (RedisEndpoint.TryParse(text, out var endpoint, out _))
+            {
+                settings.EndPoints.Add(endpoint.Host, endpoint.Port);
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.PasswordFile) && RedisPasswordFile.TryRead(options.PasswordFile, out string password, out _))
+        {
+            settings.Password = password;
+        }
+
+        return settings;
+    }
+}
