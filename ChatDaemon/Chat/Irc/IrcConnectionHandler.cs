@@ -14,25 +14,10 @@ public sealed class IrcConnectionHandler(ChatHub hub, ChatSettings settings, Cha
 
     public ProtocolSession CreateSession(ClientConnection connection) => new IrcSession(connection, _shared);
 
-    public ProtocolSession ResumeSession(ClientConnection connection, ReadOnlyMemory<byte> savedState)
-    {
-        try
-        {
-            var state = MemberStateCodec.Decode(savedState.Span);
-            if (state.Protocol == IrcRenderer.ProtocolNameValue)
-            {
-                return new IrcSession(connection, _shared, state);
-            }
-
-            ChatLog.MemberStateUnusable(logger, connection.RemoteEndPoint?.ToString() ?? "?", $"it is state of a {state.Protocol} member");
-        }
-        catch (MemberStateFormatException exception)
-        {
-            ChatLog.MemberStateUnusable(logger, connection.RemoteEndPoint?.ToString() ?? "?", exception.Message);
-        }
-
-        return CreateSession(connection);
-    }
+    public ProtocolSession ResumeSession(ClientConnection connection, ReadOnlyMemory<byte> savedState) =>
+        SavedMemberState.Read(savedState, IrcRenderer.ProtocolNameValue, connection, logger) is { } state
+            ? new IrcSession(connection, _shared, state)
+            : CreateSession(connection);
 
     /// <summary>A refused client gets an ERROR with the reason, as IRC servers close a link (RFC 2812 section 3.7.4).</summary>
     public async ValueTask RefuseAsync(ClientConnection connection, ShutdownReason reason)

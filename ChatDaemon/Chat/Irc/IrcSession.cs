@@ -301,9 +301,15 @@ public sealed class IrcSession : ChatSession
 
     internal ChatRoom? JoinedRoom(string channel)
     {
+        if (channel.Length < 2 || channel[0] != '#')
+        {
+            return null;
+        }
+
+        var name = channel.AsSpan(1);
         foreach (var room in Member.Rooms)
         {
-            if (channel.Length > 1 && channel[0] == '#' && RoomName.Comparer.Equals(channel[1..], room.Name))
+            if (name.Equals(room.Name, StringComparison.OrdinalIgnoreCase))
             {
                 return room;
             }

@@ -13,25 +13,10 @@ public sealed class LineConnectionHandler(ChatHub hub, ChatSettings settings, Ch
     /// <summary>A session for an adopted connection, carrying on from <paramref name="state"/>.</summary>
     public LineSession RestoreSession(ClientConnection connection, MemberState state) => new(connection, _shared, state);
 
-    public ProtocolSession ResumeSession(ClientConnection connection, ReadOnlyMemory<byte> savedState)
-    {
-        try
-        {
-            var state = MemberStateCodec.Decode(savedState.Span);
-            if (state.Protocol == LineSession.ProtocolName)
-            {
-                return RestoreSession(connection, state);
-            }
-
-            ChatLog.MemberStateUnusable(logger, connection.RemoteEndPoint?.ToString() ?? "?", $"it is state of a {state.Protocol} member");
-        }
-        catch (MemberStateFormatException exception)
-        {
-            ChatLog.MemberStateUnusable(logger, connection.RemoteEndPoint?.ToString() ?? "?", exception.Message);
-        }
-
-        return CreateSession(connection);
-    }
+    public ProtocolSession ResumeSession(ClientConnection connection, ReadOnlyMemory<byte> savedState) =>
+        SavedMemberState.Read(savedState, LineSession.ProtocolName, connection, logger) is { } state
+            ? RestoreSession(connection, state)
+            : CreateSession(connection);
 
     public async ValueTask RefuseAsync(ClientConnection connection, ShutdownReason reason)
     {
