@@ -31,18 +31,29 @@ internal sealed class ChatDaemonUnits(SystemdContainer container)
         await container.InstallChatDaemonAsync();
         (await container.ExecAsync("systemctl", "stop", Service)).EnsureSuccess();
         (await container.ExecAsync("rm", "-f", ServiceDropIn)).EnsureSuccess();
-        ChatPort = FreeTcpPort();
-        EchoPort = FreeTcpPort();
-        IrcPort = FreeTcpPort();
-        await WriteChatSocketDropInAsync(string.Empty);
-        await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/{SuiteNames.DropIn}",
-            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
-        await container.WriteFileAsync($"/etc/systemd/system/{IrcSocket}.d/{SuiteNames.DropIn}",
-            $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{IrcPort}\n");
         await WriteConfigAsync(File.ReadAllText(Path.Combine(SystemdContainer.RepositoryRoot, "deploy", "chatdaemon.json")));
-        (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
-        (await container.ExecAsync("systemctl", "reset-failed", Service)).ExitCode.ToString(); // not failed is fine
-        (await container.ExecAsync("systemctl", "restart", ChatSocket, EchoSocket, IrcSocket)).EnsureSuccess();
+
+        // FreeTcpPort only knows the ports free when it probed: with tests and other work running alongside, one
+        // may be taken before systemd binds it, and the socket unit fails. Fresh ports are tried then.
+        for (int attempt = 1; ; attempt++)
+        {
+            ChatPort = FreeTcpPort();
+            EchoPort = FreeTcpPort();
+            IrcPort = FreeTcpPort();
+            await WriteChatSocketDropInAsync(string.Empty);
+            await container.WriteFileAsync($"/etc/systemd/system/{EchoSocket}.d/{SuiteNames.DropIn}",
+                $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{EchoPort}\n");
+            await container.WriteFileAsync($"/etc/systemd/system/{IrcSocket}.d/{SuiteNames.DropIn}",
+                $"[Socket]\nListenStream=\nListenStream=127.0.0.1:{IrcPort}\n");
+            (await container.ExecAsync("systemctl", "daemon-reload")).EnsureSuccess();
+            (await container.ExecAsync("systemctl", "reset-failed", Service, ChatSocket, EchoSocket, IrcSocket)).ExitCode.ToString(); // not failed is fine
+            var restart = await container.ExecAsync("systemctl", "restart", ChatSocket, EchoSocket, IrcSocket);
+            if (restart.ExitCode == 0 || attempt == 3)
+            {
+                restart.EnsureSuccess();
+                return;
+            }
+        }
     }
 
     /// <summary>
