@@ -31,6 +31,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     private int _overflowed;
     private long _linesTooLong;
     private LineFramer _framer; // a field, not a local of RunAsync: a paused read goes on in HandleRestOfReadAsync
+    private Func<bool>? _offLoop; // work a handler left to run off the event loop (ContinueOffLoop)
 
     private protected ChatSession(ClientConnection connection, ChatSessionServices shared, IChatRenderer renderer, MemberState? restored)
     {
@@ -102,6 +103,23 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
     /// <summary>What the protocol keeps of the client beyond the common state, for <see cref="MemberState.Attributes"/>.</summary>
     private protected virtual IReadOnlyDictionary<string, string> StateAttributes => new Dictionary<string, string>();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool once the line being handled is done, while the session
+    /// waits (the next line is handled after it): for a handler that finds it must ask the other instances
+    /// (a round trip to the broker), which must not hold up an event loop that serves other clients. Several
+    /// run in the order given.
+    /// </summary>
+    internal void ContinueOffLoop(Func<bool> work)
+    {
+        if (_offLoop is not { } before)
+        {
+            _offLoop = work;
+            return;
+        }
+
+        _offLoop = () => before() && work();
+    }
 
     /// <summary>Queues a reply for this client alone.</summary>
     internal void Send(byte[] line) => Member.Send(line);
@@ -183,7 +201,8 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
     /// <summary>
     /// Takes <paramref name="nick"/> (already valid) and tells everyone who shares a room with the client, once
-    /// each; false, and nothing changes, when someone else has it.
+    /// each; false, and nothing changes, when someone else has it. With a backplane this asks the other
+    /// instances: call it off the event loop.
     /// </summary>
     internal bool TryChangeNick(string nick, out string old)
     {
@@ -270,7 +289,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
         // Frozen: what the state carries is never also sent from here.
         byte[] state = MemberStateCodec.Encode(CaptureState(Member.Queue.Freeze()));
-        Depart(announce: false);
+        Depart(announce: false, handingOver: true);
         return state;
     }
 
@@ -449,7 +468,15 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
                 return null;
             }
 
-            if (!HandleLine(line, out var offLoop))
+            bool goesOn = HandleLine(line, out var offLoop);
+            if (_offLoop is { } deferred)
+            {
+                _offLoop = null;
+                var first = offLoop;
+                offLoop = first is null ? deferred : () => first() && deferred();
+            }
+
+            if (!goesOn)
             {
                 return ShutdownReason.ClientQuit;
             }
@@ -612,7 +639,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
         Member.CountLines(restored.LinesSent);
         _linesTooLong = restored.LinesTooLong;
         _bucket.Restore(restored.RateTokens);
-        if (restored.Nick.Length == 0 || !NickName.IsValid(restored.Nick) || !Hub.TryClaimNick(restored.Nick, Member))
+        if (restored.Nick.Length == 0 || !NickName.IsValid(restored.Nick) || !Hub.TryRestoreNick(restored.Nick, Member))
         {
             Hub.ClaimGuestNick(Member);
         }
@@ -683,7 +710,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// Leaves every room (its roommates told, once each, of a quit or a disconnection when
     /// <paramref name="announce"/>) and gives up the nick; once.
     /// </summary>
-    private void Depart(bool announce)
+    private void Depart(bool announce, bool handingOver = false)
     {
         if (_departed)
         {
@@ -703,7 +730,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
             ? null
             : room => !AnnouncesAt(room.Members.Length + 1) ? null
                 : quit is not null ? ChatMessage.Quit(Nick, room.Name, quit, Member.UserHost)
-                : ChatMessage.Disconnected(Nick, room.Name, how, Member.UserHost));
+                : ChatMessage.Disconnected(Nick, room.Name, how, Member.UserHost), handingOver);
         ChatLog.Left(Log, Nick, _connection.Reason?.ToString() ?? (announce ? quit ?? "" : "server stopping"));
     }
 }

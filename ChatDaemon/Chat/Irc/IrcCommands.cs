@@ -104,6 +104,18 @@ internal static class IrcCommands
             return true;
         }
 
+        // Other instances are asked whether the nick is free: a round trip that must not hold up the event loop.
+        if (session.Hub.Backplane is not null)
+        {
+            session.ContinueOffLoop(() => TakeNick(session, nick));
+            return true;
+        }
+
+        return TakeNick(session, nick);
+    }
+
+    private static bool TakeNick(IrcSession session, string nick)
+    {
         if (!session.IsRegistered)
         {
             if (!session.Hub.TryClaimNick(nick, session.Member))
@@ -321,14 +333,20 @@ internal static class IrcCommands
         return true;
     }
 
+    /// <summary>The room's members by nick, on every instance (members of other instances as the backplane lists them).</summary>
     private static void SendNames(IrcSession session, ChatRoom room)
     {
         string channel = IrcText.Channel(room.Name);
         int head = Encoding.UTF8.GetByteCount($":{session.ServerName} {IrcNumeric.NamReply} {session.ReplyNick} = {channel} :");
         var line = new StringBuilder();
-        foreach (var member in room.Members)
+        IEnumerable<string> nicks = room.Members.Select(m => m.Nick);
+        if (session.Hub.Backplane?.RemoteMembers(room.Name) is { } remote)
         {
-            string nick = member.Nick;
+            nicks = nicks.Concat(remote);
+        }
+
+        foreach (string nick in nicks)
+        {
             if (nick.Length == 0)
             {
                 continue;
@@ -356,19 +374,25 @@ internal static class IrcCommands
         session.Numeric(IrcNumeric.EndOfNames, channel, "End of /NAMES list");
     }
 
-    /// <summary>LIST [#a,#b]: every room (or those named) with its member count and topic.</summary>
+    /// <summary>
+    /// LIST [#a,#b]: every room (or those named) with its member count and topic; with a backplane, the rooms
+    /// and members of every instance (a room only another instance has shows no topic: topics are not shared).
+    /// </summary>
     private static bool List(IrcSession session, string[] p)
     {
-        IEnumerable<ChatRoom> rooms = p.Length > 0 && p[0].Length > 0
-            ? p[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(IsChannel).Select(c => session.Hub.FindRoom(c[1..])).OfType<ChatRoom>()
-            : session.Hub.Rooms;
-        session.Numeric(IrcNumeric.ListStart, "Channel", "Users  Name");
-        foreach (var room in rooms.ToList())
+        var rooms = Line.LineCommands.ClusterRooms(session.Hub, out _);
+        if (p.Length > 0 && p[0].Length > 0)
         {
-            int members = room.Members.Length;
+            var named = p[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(IsChannel).Select(c => c[1..]).ToHashSet(RoomName.Comparer);
+            rooms = rooms.Where(r => named.Contains(r.Name));
+        }
+
+        session.Numeric(IrcNumeric.ListStart, "Channel", "Users  Name");
+        foreach (var (name, members) in rooms.ToList())
+        {
             if (members > 0)
             {
-                session.Numeric(IrcNumeric.List, IrcText.Channel(room.Name), members.ToString(CultureInfo.InvariantCulture), room.Topic?.Text ?? "");
+                session.Numeric(IrcNumeric.List, IrcText.Channel(name), members.ToString(CultureInfo.InvariantCulture), session.Hub.FindRoom(name)?.Topic?.Text ?? "");
             }
         }
 

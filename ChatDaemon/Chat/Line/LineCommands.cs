@@ -73,6 +73,18 @@ internal static class LineCommands
             return true;
         }
 
+        // Other instances are asked whether the nick is free: a round trip that must not hold up the event loop.
+        if (session.Hub.Backplane is not null)
+        {
+            session.ContinueOffLoop(() => ChangeNick(session, nick));
+            return true;
+        }
+
+        return ChangeNick(session, nick);
+    }
+
+    private static bool ChangeNick(LineSession session, string nick)
+    {
         if (!session.TryChangeNick(nick, out _))
         {
             session.Send(LineText.Error($"nick {nick} is taken"));
@@ -128,6 +140,23 @@ internal static class LineCommands
         string nick = argument[..space];
         string text = argument[(space + 1)..].TrimStart(' ', '\t');
         var target = NickName.IsValid(nick) ? session.Hub.FindByNick(nick) : null;
+        if (target is null && NickName.IsValid(nick) && session.Hub.Backplane is { } backplane)
+        {
+            // Not here: maybe on another instance (a round trip, off the event loop).
+            var message = ChatMessage.Private(session.Member.Nick, nick, text, session.Member.UserHost);
+            session.ContinueOffLoop(() =>
+            {
+                session.Send(backplane.SendToNick(message) switch
+                {
+                    BackplaneAnswer.Yes => LineText.Line($"-> *{nick}* {text}"),
+                    BackplaneAnswer.No => LineText.Error($"no such nick: {nick}"),
+                    _ => LineText.Error($"no such nick here: {nick} (the other servers cannot be reached now)"),
+                });
+                return true;
+            });
+            return true;
+        }
+
         if (target is null)
         {
             session.Send(LineText.Error($"no such nick: {nick}"));
@@ -139,12 +168,29 @@ internal static class LineCommands
         return true;
     }
 
-    /// <summary>The members of the client's room by nick: the first <see cref="WhoShows"/>, then how many more.</summary>
+    /// <summary>
+    /// The members of the client's room by nick, on every instance: the first <see cref="WhoShows"/>, then how
+    /// many more. Runs off the event loop (it walks the room, and asks the other instances).
+    /// </summary>
     private static bool Who(LineSession session, string argument)
     {
         var room = session.Room;
-        var nicks = ListReply.First(room.Members.Select(m => m.Nick), WhoShows, NickName.Comparer, out int total);
-        session.SendAll(ListReply.Render($"in {room.Name}: ", $"in {room.Name}: {total} members", nicks, total));
+        IEnumerable<string> members = room.Members.Select(m => m.Nick);
+        string unreachable = "";
+        if (session.Hub.Backplane is { } backplane)
+        {
+            if (backplane.RemoteMembers(room.Name) is { } remote)
+            {
+                members = members.Concat(remote);
+            }
+            else
+            {
+                unreachable = " (on this server: the others cannot be reached now)";
+            }
+        }
+
+        var nicks = ListReply.First(members, WhoShows, NickName.Comparer, out int total);
+        session.SendAll(ListReply.Render($"in {room.Name}: ", $"in {room.Name}: {total} members{unreachable}", nicks, total));
         return true;
     }
 
@@ -156,15 +202,47 @@ internal static class LineCommands
             prefix = prefix[1..];
         }
 
-        var rooms = session.Hub.Rooms
-            .Select(r => (r.Name, Members: r.Members.Length))
+        var rooms = ClusterRooms(session.Hub, out bool unreachable)
             .Where(r => r.Members > 0 && r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
         var order = Comparer<(string Name, int Members)>.Create((a, b) => RoomName.Comparer.Compare(a.Name, b.Name));
         var first = ListReply.First(rooms, RoomsShows, order, out int total);
         string heading = prefix.Length == 0
             ? $"rooms: {total} (narrow the list with /rooms PREFIX)"
             : $"rooms: {total} starting with {prefix}";
+        if (unreachable)
+        {
+            heading += " on this server (the others cannot be reached now)";
+        }
+
         session.SendAll(ListReply.Render("rooms: ", heading, first.Select(r => $"{r.Name} ({r.Members})").ToList(), total));
         return true;
+    }
+
+    /// <summary>
+    /// Every room with its members, on this instance and, with a backplane, on the others (their counts added to
+    /// the local ones); <paramref name="unreachable"/> when the other instances could not be asked.
+    /// </summary>
+    internal static IEnumerable<(string Name, int Members)> ClusterRooms(ChatHub hub, out bool unreachable)
+    {
+        unreachable = false;
+        var local = hub.Rooms.Select(r => (r.Name, Members: r.Members.Length));
+        if (hub.Backplane is not { } backplane)
+        {
+            return local;
+        }
+
+        if (backplane.RemoteRooms() is not { } remote)
+        {
+            unreachable = true;
+            return local;
+        }
+
+        var counts = new Dictionary<string, (string Name, int Members)>(RoomName.Comparer);
+        foreach (var (name, members) in local.Concat(remote.Select(r => (r.Key, r.Value))))
+        {
+            counts[name] = counts.TryGetValue(name, out var known) ? (known.Name, known.Members + members) : (name, members);
+        }
+
+        return counts.Values;
     }
 }
