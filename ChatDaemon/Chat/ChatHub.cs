@@ -67,40 +67,59 @@ public sealed class ChatHub
 
     /// <summary>
     /// Gives <paramref name="nick"/> to <paramref name="member"/>, releasing the one it had; false (and nothing
-    /// changes) if someone else has it, here or on another instance. A change of case only is allowed.
-    /// With a backplane this waits for the broker: call it off the event loops.
+    /// changes) if a local member has it. A change of case only is allowed. Other instances are not waited for:
+    /// with a backplane the nick is claimed in the background, and if a member of another instance holds it this
+    /// one is renamed then (<see cref="NickLost"/>). For a restored member, or where there is no backplane.
     /// </summary>
-    public bool TryClaimNick(string nick, ChatMember member) => TryTakeNick(nick, member, askOthers: true);
-
-    /// <summary>
-    /// Gives a restored member its nick back if no local member has it; other instances are asked in the
-    /// background (without waiting: a restore runs on an event loop), and if one of theirs holds it this member
-    /// is renamed then (<see cref="NickLost"/>).
-    /// </summary>
-    public bool TryRestoreNick(string nick, ChatMember member) => TryTakeNick(nick, member, askOthers: false);
-
-    private bool TryTakeNick(string nick, ChatMember member, bool askOthers)
+    public bool TryClaimNick(string nick, ChatMember member)
     {
-        if (!_nicks.TryAdd(nick, member) && !(_nicks.TryGetValue(nick, out var holder) && ReferenceEquals(holder, member)))
+        if (!TryReserve(nick, member, out bool sameNick))
         {
             return false;
         }
 
-        string old = member.Nick;
-        bool sameNick = old.Length > 0 && NickName.Comparer.Equals(old, nick);
-        if (_backplane is not null && !sameNick)
+        if (!sameNick)
         {
-            if (!askOthers)
-            {
-                _backplane.NickTaken(nick);
-            }
-            else if (_backplane.ClaimNick(nick) == BackplaneAnswer.No)
-            {
-                _nicks.TryRemove(new KeyValuePair<string, ChatMember>(nick, member));
-                return false;
-            }
+            _backplane?.NickTaken(nick);
         }
 
+        Commit(nick, member, sameNick);
+        return true;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="nick"/> to <paramref name="member"/> like <see cref="TryClaimNick"/>, but asks the other
+    /// instances first: false if a member of any instance has it (of several claiming it at once, exactly one
+    /// wins). While the broker cannot be reached it is taken here only and settled once it can.
+    /// </summary>
+    public async Task<bool> TryClaimNickAsync(string nick, ChatMember member)
+    {
+        if (!TryReserve(nick, member, out bool sameNick))
+        {
+            return false;
+        }
+
+        if (_backplane is not null && !sameNick && await _backplane.ClaimNickAsync(nick).ConfigureAwait(false) == BackplaneAnswer.No)
+        {
+            _nicks.TryRemove(new KeyValuePair<string, ChatMember>(nick, member));
+            return false;
+        }
+
+        Commit(nick, member, sameNick);
+        return true;
+    }
+
+    /// <summary>Holds <paramref name="nick"/> for <paramref name="member"/> among local members; false if another has it.</summary>
+    private bool TryReserve(string nick, ChatMember member, out bool sameNick)
+    {
+        string old = member.Nick;
+        sameNick = old.Length > 0 && NickName.Comparer.Equals(old, nick);
+        return _nicks.TryAdd(nick, member) || (_nicks.TryGetValue(nick, out var holder) && ReferenceEquals(holder, member));
+    }
+
+    private void Commit(string nick, ChatMember member, bool sameNick)
+    {
+        string old = member.Nick;
         if (old.Length > 0 && !sameNick)
         {
             _nicks.TryRemove(new KeyValuePair<string, ChatMember>(old, member));
@@ -110,7 +129,6 @@ public sealed class ChatHub
         member.Nick = nick;
         _observer?.Changed(member);
         MovePresence(member, old, nick);
-        return true;
     }
 
     /// <summary>What other instances list of the member's rooms follows its nick.</summary>
@@ -332,4 +350,30 @@ public sealed class ChatHub
     public IEnumerable<ChatMember> Members => _nicks.Values;
 
     public ChatRoom? FindRoom(string name) => _rooms.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Every room with its members, on this instance and, with a backplane, on the others (their counts added to
+    /// the local ones); Unreachable when the other instances could not be asked.
+    /// </summary>
+    public async Task<(IEnumerable<(string Name, int Members)> Rooms, bool Unreachable)> RoomsOfEveryInstanceAsync()
+    {
+        var local = Rooms.Select(r => (r.Name, Members: r.Members.Length));
+        if (_backplane is not { } backplane)
+        {
+            return (local, false);
+        }
+
+        if (await backplane.RemoteRoomsAsync().ConfigureAwait(false) is not { } remote)
+        {
+            return (local, true);
+        }
+
+        var counts = new Dictionary<string, (string Name, int Members)>(RoomName.Comparer);
+        foreach (var (name, members) in local.Concat(remote.Select(r => (r.Key, r.Value))))
+        {
+            counts[name] = counts.TryGetValue(name, out var known) ? (known.Name, known.Members + members) : (name, members);
+        }
+
+        return (counts.Values, false);
+    }
 }

@@ -31,7 +31,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     private int _overflowed;
     private long _linesTooLong;
     private LineFramer _framer; // a field, not a local of RunAsync: a paused read goes on in HandleRestOfReadAsync
-    private Func<bool>? _offLoop; // work a handler left to run off the event loop (ContinueOffLoop)
+    private Func<Task<bool>>? _offLoop; // work a handler left to run off the event loop (ContinueOffLoop)
 
     private protected ChatSession(ClientConnection connection, ChatSessionServices shared, IChatRenderer renderer, MemberState? restored)
     {
@@ -110,7 +110,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// (a round trip to the broker), which must not hold up an event loop that serves other clients. Several
     /// run in the order given.
     /// </summary>
-    internal void ContinueOffLoop(Func<bool> work)
+    internal void ContinueOffLoop(Func<Task<bool>> work)
     {
         if (_offLoop is not { } before)
         {
@@ -118,7 +118,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
             return;
         }
 
-        _offLoop = () => before() && work();
+        _offLoop = async () => await before().ConfigureAwait(false) && await work().ConfigureAwait(false);
     }
 
     /// <summary>Queues a reply for this client alone.</summary>
@@ -201,15 +201,15 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
     /// <summary>
     /// Takes <paramref name="nick"/> (already valid) and tells everyone who shares a room with the client, once
-    /// each; false, and nothing changes, when someone else has it. With a backplane this asks the other
-    /// instances: call it off the event loop.
+    /// each; false, and nothing changes, when someone else has it. With a backplane the other instances are
+    /// asked first (it completes later: call it off the event loop); without, it completes at once.
     /// </summary>
-    internal bool TryChangeNick(string nick, out string old)
+    internal async Task<bool> TryChangeNickAsync(string nick)
     {
         RelayBatch();
         var member = Member;
-        old = member.Nick;
-        if (!Hub.TryClaimNick(nick, member))
+        string old = member.Nick;
+        if (!await Hub.TryClaimNickAsync(nick, member).ConfigureAwait(false))
         {
             return false;
         }
@@ -421,7 +421,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// (<see cref="Throttle"/> until its next line may be handled), or work must run off the event loop
     /// (<see cref="OffLoop"/>; its line is already past in the buffer).
     /// </summary>
-    private readonly record struct ReadPause(TimeSpan? Throttle, Func<bool>? OffLoop)
+    private readonly record struct ReadPause(TimeSpan? Throttle, Func<Task<bool>>? OffLoop)
     {
         public bool IsPaused => Throttle is not null || OffLoop is not null;
     }
@@ -468,12 +468,12 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
                 return null;
             }
 
-            bool goesOn = HandleLine(line, out var offLoop);
-            if (_offLoop is { } deferred)
+            bool goesOn = HandleLine(line, out var walk);
+            var offLoop = _offLoop;
+            _offLoop = null;
+            if (walk is not null)
             {
-                _offLoop = null;
-                var first = offLoop;
-                offLoop = first is null ? deferred : () => first() && deferred();
+                offLoop = offLoop is null ? () => Task.FromResult(walk()) : async () => walk() && await offLoop().ConfigureAwait(false);
             }
 
             if (!goesOn)
@@ -639,7 +639,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
         Member.CountLines(restored.LinesSent);
         _linesTooLong = restored.LinesTooLong;
         _bucket.Restore(restored.RateTokens);
-        if (restored.Nick.Length == 0 || !NickName.IsValid(restored.Nick) || !Hub.TryRestoreNick(restored.Nick, Member))
+        if (restored.Nick.Length == 0 || !NickName.IsValid(restored.Nick) || !Hub.TryClaimNick(restored.Nick, Member))
         {
             Hub.ClaimGuestNick(Member);
         }

@@ -8,8 +8,8 @@ namespace ChatDaemon.Chat;
 /// <remarks>
 /// Two kinds of calls. Most come from the chat's own threads (event loops, the thread pool) and must not block
 /// them: a broker that is slow or gone costs the local chat nothing. Those marked "waits for the broker" make a
-/// round trip and are called only off the event loops (commands that run on the thread pool); they answer at
-/// once, with <see cref="BackplaneAnswer.Unavailable"/>, while the broker is unreachable.
+/// round trip: they are asynchronous, awaited off the event loops (a command's continuation, while its client
+/// waits); they answer at once, with <see cref="BackplaneAnswer.Unavailable"/> or null, while the broker is unreachable.
 /// </remarks>
 public interface IChatBackplane
 {
@@ -36,7 +36,7 @@ public interface IChatBackplane
     /// Waits for the broker. <see cref="BackplaneAnswer.Unavailable"/>: it was taken here only and is claimed
     /// again once the broker is back (a conflict then renames one side: <see cref="ChatHub.NickLost"/>).
     /// </summary>
-    BackplaneAnswer ClaimNick(string nick);
+    Task<BackplaneAnswer> ClaimNickAsync(string nick);
 
     /// <summary>
     /// <paramref name="nick"/> was taken here without asking (a guest nick, a restored member's): it is claimed in
@@ -61,16 +61,16 @@ public interface IChatBackplane
     /// member has, to the instance whose member has it. Waits for the broker.
     /// <see cref="BackplaneAnswer.No"/>: no instance has that nick.
     /// </summary>
-    BackplaneAnswer SendToNick(ChatMessage message);
+    Task<BackplaneAnswer> SendToNickAsync(ChatMessage message);
 
     /// <summary>The nicks of other instances' members in <paramref name="room"/>; null while the broker is unreachable. Waits for the broker.</summary>
-    IReadOnlyList<string>? RemoteMembers(string room);
+    Task<IReadOnlyList<string>?> RemoteMembersAsync(string room);
 
     /// <summary>
     /// Other instances' rooms with how many of their members are in each (a room on several instances appears
     /// once per instance); null while the broker is unreachable. Waits for the broker.
     /// </summary>
-    IReadOnlyList<KeyValuePair<string, int>>? RemoteRooms();
+    Task<IReadOnlyList<KeyValuePair<string, int>>?> RemoteRoomsAsync();
 
     /// <summary>One line on the state of the link to other instances, for the service status and the control socket.</summary>
     string Describe();

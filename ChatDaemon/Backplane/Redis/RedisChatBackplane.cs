@@ -85,6 +85,9 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     /// <summary>This instance's name: what holds its nicks and lists its members (the same across its restarts).</summary>
     public string InstanceId { get; }
 
+    /// <summary>What this process's messages say they come from (its own come back to it and are dropped by it).</summary>
+    internal string Origin => _origin;
+
     /// <summary>This process's number, new at each start: what tells a restarted instance's old entries from its own.</summary>
     public string ProcessId { get; }
 
@@ -295,7 +298,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
     }
 
-    public BackplaneAnswer ClaimNick(string nick) => _connection.IsConnected ? _claims.Claim(nick) : BackplaneAnswer.Unavailable;
+    public Task<BackplaneAnswer> ClaimNickAsync(string nick) => _connection.IsConnected ? _claims.ClaimAsync(nick) : Task.FromResult(BackplaneAnswer.Unavailable);
 
     public void NickTaken(string nick)
     {
@@ -344,7 +347,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
     }
 
-    public BackplaneAnswer SendToNick(ChatMessage message)
+    public async Task<BackplaneAnswer> SendToNickAsync(ChatMessage message)
     {
         if (!_connection.IsConnected)
         {
@@ -354,7 +357,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         string nick = message.Kind == ChatMessageKind.Invited ? message.Detail : message.Room;
         try
         {
-            var holder = _database.StringGet(_keys.Nick(nick));
+            var holder = await _database.StringGetAsync(_keys.Nick(nick)).ConfigureAwait(false);
             if (holder.IsNull || (string?)holder == InstanceId)
             {
                 return BackplaneAnswer.No; // nobody has it, or the local member that had it just left
@@ -369,7 +372,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
             }
 
             // Nobody listening: the instance that holds the nick is gone (its claim not yet expired).
-            return publishing.GetAwaiter().GetResult() > 0 ? BackplaneAnswer.Yes : BackplaneAnswer.No;
+            return await publishing.ConfigureAwait(false) > 0 ? BackplaneAnswer.Yes : BackplaneAnswer.No;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -377,7 +380,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
     }
 
-    public IReadOnlyList<string>? RemoteMembers(string room)
+    public async Task<IReadOnlyList<string>?> RemoteMembersAsync(string room)
     {
         if (!_connection.IsConnected)
         {
@@ -386,7 +389,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 
         try
         {
-            return _presence.RemoteMembers(room);
+            return await _presence.RemoteMembersAsync(room).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -394,7 +397,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
     }
 
-    public IReadOnlyList<KeyValuePair<string, int>>? RemoteRooms()
+    public async Task<IReadOnlyList<KeyValuePair<string, int>>?> RemoteRoomsAsync()
     {
         if (!_connection.IsConnected)
         {
@@ -403,9 +406,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 
         try
         {
-            var rooms = _presence.RemoteRooms(out int others);
-            _link.OtherInstances = others;
-            return rooms;
+            return await _presence.RemoteRoomsAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -501,8 +502,8 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
             .Where(r => r.Nicks.Length > 0)
             .ToList();
         await _presence.RewriteAsync(rooms).ConfigureAwait(false);
-        _ = _presence.RemoteRooms(out int others);
-        _link.OtherInstances = others;
+        _link.OtherInstances = (await _presence.OtherLiveInstancesAsync().ConfigureAwait(false)).Count;
+        await _guests.PrimeAsync().ConfigureAwait(false);
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)

@@ -9,7 +9,7 @@ namespace ChatDaemon.Backplane.Redis;
 /// </summary>
 internal sealed class RedisGuestNumbers(IDatabase database, RedisKeys keys)
 {
-    internal const int BlockSize = 64;
+    internal const int BlockSize = 128;
 
     private readonly object _sync = new();
     private long _next = 1;
@@ -69,6 +69,22 @@ internal sealed class RedisGuestNumbers(IDatabase database, RedisKeys keys)
         {
             return false;
         }
+    }
+
+    /// <summary>Fetches the first block ahead of the first guest (at start, and after an outage left none).</summary>
+    public Task PrimeAsync()
+    {
+        lock (_sync)
+        {
+            if (_next <= _end || _nextBlockEnd > 0 || _fetching)
+            {
+                return Task.CompletedTask;
+            }
+
+            _fetching = true;
+        }
+
+        return FetchAheadAsync();
     }
 
     private async Task FetchAheadAsync()

@@ -18,11 +18,11 @@ internal sealed class RedisNickClaims(IDatabase database, RedisKeys keys, string
     public TimeSpan Expiry => expiry;
 
     /// <summary>Claims <paramref name="nick"/> and waits for the answer.</summary>
-    public BackplaneAnswer Claim(string nick)
+    public async Task<BackplaneAnswer> ClaimAsync(string nick)
     {
         try
         {
-            var result = database.ScriptEvaluate(RedisScripts.Claim, [keys.Nick(nick)], _arguments);
+            var result = await database.ScriptEvaluateAsync(RedisScripts.Claim, [keys.Nick(nick)], _arguments).ConfigureAwait(false);
             return (int)result == 1 ? BackplaneAnswer.Yes : BackplaneAnswer.No;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -82,10 +82,10 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
     }
 
     /// <summary>The nicks of live other instances' members in <paramref name="room"/>.</summary>
-    public List<string> RemoteMembers(string room)
+    public async Task<List<string>> RemoteMembersAsync(string room)
     {
         var key = keys.Members(room);
-        var entries = database.HashGetAll(key);
+        var entries = await database.HashGetAllAsync(key).ConfigureAwait(false);
         var parsed = new List<(RedisValue Field, string Instance, string Process, string Nick)>(entries.Length);
         foreach (var entry in entries)
         {
@@ -96,7 +96,7 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
             }
         }
 
-        var alive = LiveProcesses(parsed.Select(p => p.Instance));
+        var alive = await LiveProcessesAsync(parsed.Select(p => p.Instance)).ConfigureAwait(false);
         var nicks = new List<string>(parsed.Count);
         var stale = new List<RedisValue>();
         foreach (var entry in parsed)
@@ -119,25 +119,31 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
         return nicks;
     }
 
-    /// <summary>The rooms of every live other instance, with its count of members in each; counts the live others too.</summary>
-    public List<KeyValuePair<string, int>> RemoteRooms(out int otherInstances)
+    /// <summary>The other instances alive now (with their process numbers); forgets the dead ones.</summary>
+    public async Task<Dictionary<string, string>> OtherLiveInstancesAsync()
     {
-        var ids = database.SetMembers(keys.Instances).Select(v => (string)v!).Where(id => id != instanceId).ToList();
-        var alive = LiveProcesses(ids);
+        var ids = (await database.SetMembersAsync(keys.Instances).ConfigureAwait(false)).Select(v => (string)v!).Where(id => id != instanceId).ToList();
+        var alive = await LiveProcessesAsync(ids).ConfigureAwait(false);
         var dead = ids.Where(id => !alive.ContainsKey(id)).Select(id => (RedisValue)id).ToArray();
         if (dead.Length > 0)
         {
             database.SetRemove(keys.Instances, dead, CommandFlags.FireAndForget);
         }
 
-        otherInstances = alive.Count;
+        return alive;
+    }
+
+    /// <summary>The rooms of every live other instance, with its count of members in each.</summary>
+    public async Task<List<KeyValuePair<string, int>>> RemoteRoomsAsync()
+    {
+        var alive = await OtherLiveInstancesAsync().ConfigureAwait(false);
         var batch = database.CreateBatch();
         var reads = alive.Keys.Select(id => batch.HashGetAllAsync(keys.Rooms(id))).ToList();
         batch.Execute();
         var rooms = new List<KeyValuePair<string, int>>();
         foreach (var read in reads)
         {
-            foreach (var entry in read.GetAwaiter().GetResult())
+            foreach (var entry in await read.ConfigureAwait(false))
             {
                 if (entry.Value.TryParse(out int count) && count > 0)
                 {
@@ -150,7 +156,7 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
     }
 
     /// <summary>Of <paramref name="instances"/>, those alive now, with their process's number.</summary>
-    private Dictionary<string, string> LiveProcesses(IEnumerable<string> instances)
+    private async Task<Dictionary<string, string>> LiveProcessesAsync(IEnumerable<string> instances)
     {
         var ids = instances.Distinct(StringComparer.Ordinal).ToArray();
         var alive = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -159,7 +165,7 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
             return alive;
         }
 
-        var processes = database.StringGet(ids.Select(keys.Instance).ToArray());
+        var processes = await database.StringGetAsync(ids.Select(keys.Instance).ToArray()).ConfigureAwait(false);
         for (int i = 0; i < ids.Length; i++)
         {
             if (!processes[i].IsNull)

@@ -38,8 +38,8 @@ internal static class IrcCommands
         new("JOIN", 1, Join),
         new("PART", 1, Part),
         new("TOPIC", 1, Topic),
-        new("NAMES", 0, Names, WalksSharedState: true),
-        new("LIST", 0, List, WalksSharedState: true),
+        new("NAMES", 0, Names),
+        new("LIST", 0, List),
         new("WHO", 0, Who, WalksSharedState: true),
         new("WHOIS", 1, Whois),
         new("MODE", 1, Mode),
@@ -107,18 +107,19 @@ internal static class IrcCommands
         // Other instances are asked whether the nick is free: a round trip that must not hold up the event loop.
         if (session.Hub.Backplane is not null)
         {
-            session.ContinueOffLoop(() => TakeNick(session, nick));
+            session.ContinueOffLoop(() => TakeNickAsync(session, nick));
             return true;
         }
 
-        return TakeNick(session, nick);
+        // Without a backplane nothing is waited for: the change is done when this returns.
+        return TakeNickAsync(session, nick).GetAwaiter().GetResult();
     }
 
-    private static bool TakeNick(IrcSession session, string nick)
+    private static async Task<bool> TakeNickAsync(IrcSession session, string nick)
     {
         if (!session.IsRegistered)
         {
-            if (!session.Hub.TryClaimNick(nick, session.Member))
+            if (!await session.Hub.TryClaimNickAsync(nick, session.Member).ConfigureAwait(false))
             {
                 return Reply(session, IrcNumeric.NicknameInUse, nick, "Nickname is already in use");
             }
@@ -128,7 +129,7 @@ internal static class IrcCommands
         }
 
         string source = session.Source;
-        if (!session.TryChangeNick(nick, out _))
+        if (!await session.TryChangeNickAsync(nick).ConfigureAwait(false))
         {
             return Reply(session, IrcNumeric.NicknameInUse, nick, "Nickname is already in use");
         }
@@ -225,7 +226,7 @@ internal static class IrcCommands
                 SendTopic(session, room, topic);
             }
 
-            SendNames(session, room);
+            SendNamesOfEveryInstance(session, room);
         }
 
         return true;
@@ -326,21 +327,39 @@ internal static class IrcCommands
             }
             else
             {
-                SendNames(session, room);
+                SendNamesOfEveryInstance(session, room);
             }
         }
 
         return true;
     }
 
-    /// <summary>The room's members by nick, on every instance (members of other instances as the backplane lists them).</summary>
-    private static void SendNames(IrcSession session, ChatRoom room)
+    /// <summary>
+    /// The room's members by nick, on every instance: with a backplane the other instances' members are asked for
+    /// off the event loop, and the reply follows once they answered (before the client's next line is handled).
+    /// </summary>
+    private static void SendNamesOfEveryInstance(IrcSession session, ChatRoom room)
+    {
+        if (session.Hub.Backplane is not { } backplane)
+        {
+            SendNames(session, room, null);
+            return;
+        }
+
+        session.ContinueOffLoop(async () =>
+        {
+            SendNames(session, room, await backplane.RemoteMembersAsync(room.Name).ConfigureAwait(false));
+            return true;
+        });
+    }
+
+    private static void SendNames(IrcSession session, ChatRoom room, IReadOnlyList<string>? remote)
     {
         string channel = IrcText.Channel(room.Name);
         int head = Encoding.UTF8.GetByteCount($":{session.ServerName} {IrcNumeric.NamReply} {session.ReplyNick} = {channel} :");
         var line = new StringBuilder();
         IEnumerable<string> nicks = room.Members.Select(m => m.Nick);
-        if (session.Hub.Backplane?.RemoteMembers(room.Name) is { } remote)
+        if (remote is not null)
         {
             nicks = nicks.Concat(remote);
         }
@@ -380,7 +399,13 @@ internal static class IrcCommands
     /// </summary>
     private static bool List(IrcSession session, string[] p)
     {
-        var rooms = Line.LineCommands.ClusterRooms(session.Hub, out _);
+        session.ContinueOffLoop(() => ListAsync(session, p));
+        return true;
+    }
+
+    private static async Task<bool> ListAsync(IrcSession session, string[] p)
+    {
+        var (rooms, _) = await session.Hub.RoomsOfEveryInstanceAsync().ConfigureAwait(false);
         if (p.Length > 0 && p[0].Length > 0)
         {
             var named = p[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(IsChannel).Select(c => c[1..]).ToHashSet(RoomName.Comparer);

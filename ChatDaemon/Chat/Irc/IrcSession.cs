@@ -450,9 +450,9 @@ public sealed class IrcSession : ChatSession
             var message = isNotice ? ChatMessage.PrivateNotice(Nick, name, said, Member.UserHost)
                 : isAction ? ChatMessage.PrivateAction(Nick, name, said, Member.UserHost)
                 : ChatMessage.Private(Nick, name, said, Member.UserHost);
-            ContinueOffLoop(() =>
+            ContinueOffLoop(async () =>
             {
-                if (backplane.SendToNick(message) != BackplaneAnswer.Yes && !isNotice)
+                if (await backplane.SendToNickAsync(message).ConfigureAwait(false) != BackplaneAnswer.Yes && !isNotice)
                 {
                     Numeric(IrcNumeric.NoSuchNick, name, "No such nick/channel");
                 }

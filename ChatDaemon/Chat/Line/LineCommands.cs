@@ -16,8 +16,8 @@ internal static class LineCommands
     [
         new("nick", "/nick NAME", "change your nick (" + NickName.Rule + ")", Nick),
         new("join", "/join ROOM", "leave your room and join ROOM (created on demand)", Join),
-        new("who", "/who", "who is in your room", Who, WalksSharedState: true),
-        new("rooms", "/rooms [PREFIX]", "list the rooms (those starting with PREFIX)", Rooms, WalksSharedState: true),
+        new("who", "/who", "who is in your room", Who),
+        new("rooms", "/rooms [PREFIX]", "list the rooms (those starting with PREFIX)", Rooms),
         new("msg", "/msg NICK text", "private message", Msg),
         new("me", "/me action", "tell the room what you do", Me),
         new("quit", "/quit [reason]", "leave", Quit),
@@ -76,16 +76,17 @@ internal static class LineCommands
         // Other instances are asked whether the nick is free: a round trip that must not hold up the event loop.
         if (session.Hub.Backplane is not null)
         {
-            session.ContinueOffLoop(() => ChangeNick(session, nick));
+            session.ContinueOffLoop(() => ChangeNickAsync(session, nick));
             return true;
         }
 
-        return ChangeNick(session, nick);
+        // Without a backplane nothing is waited for: the change is done when this returns.
+        return ChangeNickAsync(session, nick).GetAwaiter().GetResult();
     }
 
-    private static bool ChangeNick(LineSession session, string nick)
+    private static async Task<bool> ChangeNickAsync(LineSession session, string nick)
     {
-        if (!session.TryChangeNick(nick, out _))
+        if (!await session.TryChangeNickAsync(nick).ConfigureAwait(false))
         {
             session.Send(LineText.Error($"nick {nick} is taken"));
             return true;
@@ -144,9 +145,9 @@ internal static class LineCommands
         {
             // Not here: maybe on another instance (a round trip, off the event loop).
             var message = ChatMessage.Private(session.Member.Nick, nick, text, session.Member.UserHost);
-            session.ContinueOffLoop(() =>
+            session.ContinueOffLoop(async () =>
             {
-                session.Send(backplane.SendToNick(message) switch
+                session.Send(await backplane.SendToNickAsync(message).ConfigureAwait(false) switch
                 {
                     BackplaneAnswer.Yes => LineText.Line($"-> *{nick}* {text}"),
                     BackplaneAnswer.No => LineText.Error($"no such nick: {nick}"),
@@ -175,11 +176,17 @@ internal static class LineCommands
     private static bool Who(LineSession session, string argument)
     {
         var room = session.Room;
+        session.ContinueOffLoop(() => WhoAsync(session, room));
+        return true;
+    }
+
+    private static async Task<bool> WhoAsync(LineSession session, ChatRoom room)
+    {
         IEnumerable<string> members = room.Members.Select(m => m.Nick);
         string unreachable = "";
         if (session.Hub.Backplane is { } backplane)
         {
-            if (backplane.RemoteMembers(room.Name) is { } remote)
+            if (await backplane.RemoteMembersAsync(room.Name).ConfigureAwait(false) is { } remote)
             {
                 members = members.Concat(remote);
             }
@@ -197,12 +204,14 @@ internal static class LineCommands
     /// <summary>The rooms by name (those starting with the argument if given): the first <see cref="RoomsShows"/>, then how many more.</summary>
     private static bool Rooms(LineSession session, string prefix)
     {
-        if (prefix.StartsWith('#'))
-        {
-            prefix = prefix[1..];
-        }
+        session.ContinueOffLoop(() => RoomsAsync(session, prefix.StartsWith('#') ? prefix[1..] : prefix));
+        return true;
+    }
 
-        var rooms = ClusterRooms(session.Hub, out bool unreachable)
+    private static async Task<bool> RoomsAsync(LineSession session, string prefix)
+    {
+        var (all, unreachable) = await session.Hub.RoomsOfEveryInstanceAsync().ConfigureAwait(false);
+        var rooms = all
             .Where(r => r.Members > 0 && r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
         var order = Comparer<(string Name, int Members)>.Create((a, b) => RoomName.Comparer.Compare(a.Name, b.Name));
         var first = ListReply.First(rooms, RoomsShows, order, out int total);
@@ -216,33 +225,5 @@ internal static class LineCommands
 
         session.SendAll(ListReply.Render("rooms: ", heading, first.Select(r => $"{r.Name} ({r.Members})").ToList(), total));
         return true;
-    }
-
-    /// <summary>
-    /// Every room with its members, on this instance and, with a backplane, on the others (their counts added to
-    /// the local ones); <paramref name="unreachable"/> when the other instances could not be asked.
-    /// </summary>
-    internal static IEnumerable<(string Name, int Members)> ClusterRooms(ChatHub hub, out bool unreachable)
-    {
-        unreachable = false;
-        var local = hub.Rooms.Select(r => (r.Name, Members: r.Members.Length));
-        if (hub.Backplane is not { } backplane)
-        {
-            return local;
-        }
-
-        if (backplane.RemoteRooms() is not { } remote)
-        {
-            unreachable = true;
-            return local;
-        }
-
-        var counts = new Dictionary<string, (string Name, int Members)>(RoomName.Comparer);
-        foreach (var (name, members) in local.Concat(remote.Select(r => (r.Key, r.Value))))
-        {
-            counts[name] = counts.TryGetValue(name, out var known) ? (known.Name, known.Members + members) : (name, members);
-        }
-
-        return counts.Values;
     }
 }
