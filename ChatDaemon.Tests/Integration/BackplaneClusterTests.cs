@@ -227,6 +227,51 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
         }, "room lines do not cross after the subscription was cut off");
     }
 
+    [Fact]
+    public async Task A_restart_that_hands_clients_over_keeps_their_nicks_and_the_other_instance_sees_nothing_happen()
+    {
+        await using var carol = await (await LineClient.ConnectAsync(_b.ChatPort)).WithNickAsync("carol");
+        await BackplaneTests.WaitUntilListeningAsync(_b, "lobby");
+        var alice = await (await LineClient.ConnectAsync(_a.ChatPort)).WithNickAsync("alice");
+        try
+        {
+            await carol.ReadUntilAsync(l => l == "* guest-1 is now known as alice" || l.EndsWith(" is now known as alice", StringComparison.Ordinal));
+            Assert.Equal("a", await _redis.QueryAsync("GET chatdaemon:nick:alice"));
+
+            // What a restart through the file descriptor store does, within one test process: the same instance id.
+            var connections = _a.Services.GetRequiredService<ChatDaemon.Networking.ConnectionServer>();
+            connections.HandOverOnStop();
+            await _a.StopAsync();
+            var handedOver = await connections.HandedOver.WaitAsync(TimeSpan.FromSeconds(30));
+            await _a.DisposeAsync();
+            Assert.Equal("a", await _redis.QueryAsync("GET chatdaemon:nick:alice"));
+
+            _a = await BackplaneTests.StartInstanceAsync(_redis, "a");
+            _ = _a.Services.GetRequiredService<ChatDaemon.Networking.ConnectionServer>().Adopt(handedOver);
+            await BackplaneTests.WaitUntilListeningAsync(_a, "lobby");
+            Assert.Equal("* server restarted", await alice.ReadLineAsync());
+
+            await carol.SendAsync("/nick alice");
+            Assert.Equal("! nick alice is taken", await carol.ReadLineAsync());
+            await carol.SendAsync("/msg alice still there?");
+            Assert.Equal("-> *alice* still there?", await carol.ReadLineAsync());
+            Assert.Equal("*carol* still there?", await alice.ReadLineAsync());
+            await WaitForAsync(async () =>
+            {
+                await carol.SendAsync("/who");
+                return await carol.ReadLineAsync() == "* in lobby: alice, carol";
+            }, "the handed-over member is not listed");
+
+            // Nobody on the other instance saw alice leave or come back.
+            await carol.AssertNothingPendingAsync();
+            Assert.Equal(0, BackplaneTests.BackplaneOf(_a).MessagesNotCrossed);
+        }
+        finally
+        {
+            await alice.DisposeAsync();
+        }
+    }
+
     internal static async Task WaitForAsync(Func<Task<bool>> condition, string failure, int seconds = 15)
     {
         var clock = Stopwatch.StartNew();
