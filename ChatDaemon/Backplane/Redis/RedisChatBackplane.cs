@@ -113,6 +113,9 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         {
             throw new InvalidOperationException("a backplane serves one hub");
         }
+
+        // The first beat marks this process alive and fetches guest numbers before the first client comes.
+        _heartbeatNow.Writer.TryWrite(true);
     }
 
     public void RoomOpened(string room) => _changes.Writer.TryWrite(room);
