@@ -38,16 +38,14 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     private readonly ConcurrentDictionary<string, RedisRoomChannel> _destinations = new(StringComparer.Ordinal);
     private readonly RedisRoomChannel _inbox;
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<bool> _heartbeatNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private readonly LogRateLimiter _notCrossedLog = new(perSecond: 1, burst: 3);
     private readonly LogRateLimiter _gapLog = new(perSecond: 5, burst: 10);
     private readonly LogRateLimiter _subscribeLog = new(perSecond: 1, burst: 5);
     private readonly LogRateLimiter _unreadableLog = new(perSecond: 1, burst: 5);
-    private readonly LogRateLimiter _heartbeatLog = new(perSecond: 1, burst: 3);
     private readonly LogRateLimiter _nickLostLog = new(perSecond: 5, burst: 20);
     private readonly Task _subscriptionLoop;
-    private readonly Task _heartbeatLoop;
+    private readonly RedisHeartbeat _heartbeat;
     private ChatHub? _hub;
     private long _notCrossed;
     private long _missed;
@@ -79,7 +77,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         _guests = new RedisGuestNumbers(_database, _keys);
         _inbox = new RedisRoomChannel("to " + InstanceId, _keys.InstanceChannel(InstanceId));
         _subscriptionLoop = Task.Run(RunSubscriptionsAsync);
-        _heartbeatLoop = Task.Run(RunHeartbeatsAsync);
+        _heartbeat = new RedisHeartbeat(() => _connection.IsConnected, () => _hub, _claims, _presence, _guests, _link, NickLost, InstanceId, logger);
     }
 
     /// <summary>This instance's name: what holds its nicks and lists its members (the same across its restarts).</summary>
@@ -99,11 +97,6 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     /// <summary>Times Redis closed this instance's subscription connection (a slow subscriber is cut off so).</summary>
     public long SubscriptionCutOffs => _link.SubscriptionCutOffs;
 
-    /// <summary>Heartbeats done (tests wait for one after an outage).</summary>
-    internal long Heartbeats => Interlocked.Read(ref _heartbeats);
-
-    private long _heartbeats;
-
     /// <summary>Whether the room's channel is listened to now (tests wait for it before they speak across).</summary>
     internal bool IsSubscribed(string room) => _rooms.TryGetValue(Key(room), out var channel) && channel.Subscription is not null;
 
@@ -115,7 +108,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
 
         // The first beat marks this process alive and fetches guest numbers before the first client comes.
-        _heartbeatNow.Writer.TryWrite(true);
+        _heartbeat.BeatNow();
     }
 
     public void RoomOpened(string room) => _changes.Writer.TryWrite(room);
@@ -443,72 +436,6 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
             preferLocal: false);
     }
 
-    /// <summary>
-    /// Every third of the claim expiry (and at once after an outage): this process is marked alive, the nicks of
-    /// local members are claimed again (after an outage: a nick another instance took meanwhile renames its local
-    /// holder), and what other instances list of this one is written again whole.
-    /// </summary>
-    private async Task RunHeartbeatsAsync()
-    {
-        var interval = _claims.Expiry / 3;
-        bool first = true;
-        while (!_stopping.IsCancellationRequested)
-        {
-            if (_connection.IsConnected && _hub is { } hub)
-            {
-                try
-                {
-                    await HeartbeatAsync(hub, first).ConfigureAwait(false);
-                    first = false;
-                    Interlocked.Increment(ref _heartbeats);
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
-                {
-                    if (_heartbeatLog.TryEnter(out long suppressed))
-                    {
-                        RedisBackplaneLog.HeartbeatFailed(_logger, ex.Message, suppressed);
-                    }
-                }
-            }
-
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            wait.CancelAfter(interval);
-            try
-            {
-                await _heartbeatNow.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The interval passed, or the process stops (the loop condition tells).
-            }
-        }
-    }
-
-    private async Task HeartbeatAsync(ChatHub hub, bool first)
-    {
-        string? conflict = await _presence.HeartbeatAsync(first).ConfigureAwait(false);
-        if (conflict is not null && _link.InstanceIdConflict is null)
-        {
-            RedisBackplaneLog.InstanceIdConflict(_logger, InstanceId, conflict);
-        }
-
-        _link.InstanceIdConflict = conflict;
-
-        var nicks = hub.Members.Select(m => m.Nick).Where(n => n.Length > 0).Distinct(NickName.Comparer).ToList();
-        foreach (string lost in await _claims.RenewAsync(nicks).ConfigureAwait(false))
-        {
-            NickLost(lost);
-        }
-
-        var rooms = hub.Rooms
-            .Select(r => (Room: r.Name, Nicks: r.Members.Select(m => m.Nick).Where(n => n.Length > 0).ToArray()))
-            .Where(r => r.Nicks.Length > 0)
-            .ToList();
-        await _presence.RewriteAsync(rooms).ConfigureAwait(false);
-        _link.OtherInstances = (await _presence.OtherLiveInstancesAsync().ConfigureAwait(false)).Count;
-        await _guests.PrimeAsync().ConfigureAwait(false);
-    }
-
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         RedisBackplaneLog.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
@@ -542,7 +469,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
 
         // Nicks taken and members come and gone meanwhile are claimed and listed again now, not at the next beat.
-        _heartbeatNow.Writer.TryWrite(true);
+        _heartbeat.BeatNow();
         if (_connection.IsConnected && _link.TryGoUp(MessagesNotCrossed, out long notCrossed, out var downFor))
         {
             RedisBackplaneLog.LinkRestored(_logger, (long)downFor.TotalMilliseconds, notCrossed);
@@ -557,7 +484,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         _changes.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _subscriptionLoop.ConfigureAwait(false);
-        await _heartbeatLoop.ConfigureAwait(false);
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
         // Not CloseAsync: a stop must not wait for a broker that may be gone; what was not sent is lost either way.
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
