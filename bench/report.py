@@ -320,9 +320,10 @@ if bp_keys:
     inst_cpu = float(bp_setup["instance_cpu"]) if bp_setup else None
     redis_cpu = float(bp_setup["redis_cpu"]) if bp_setup else None
 
-    def bp_order(server):  # none-1, redis-1, redis-2, redis-3, redis-3-redis0.1
+    def bp_order(server):  # none-1, redis-1, redis-2, redis-3, redis-3-redis0.15, redis-3-redis0.1
         parts = server.split("-")
-        return (parts[0] != "none", int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0, len(parts))
+        return (parts[0] != "none", int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0, len(parts),
+                -float(parts[2][len("redis"):]) if len(parts) > 2 else 0)
 
     def bp_n(server):
         return int(server.split("-")[1])
