@@ -53,9 +53,10 @@ public sealed class LineCommandsTests
     }
 
     [Fact]
-    public void Commands_that_walk_every_room_or_a_whole_room_run_off_the_event_loop_and_no_others()
+    public void No_line_command_walks_shared_state_on_the_event_loop_as_a_whole_command()
     {
-        var offLoop = LineCommands.All.Where(c => c.WalksSharedState).Select(c => c.Name).Order().ToList();
-        Assert.Equal(["rooms", "who"], offLoop);
+        // /who and /rooms walk a room or every room and may ask other instances (issue 16): they hand that work
+        // to ChatSession.ContinueOffLoop themselves, so no command of the table is flagged to run off the loop whole.
+        Assert.DoesNotContain(LineCommands.All, c => c.WalksSharedState);
     }
 }

@@ -40,6 +40,11 @@ public sealed class BackplaneOptionsTests
     [InlineData("Backplane:Redis:ChannelPrefix", "two words")]
     [InlineData("Backplane:Redis:InstanceId", "not/allowed")]
     [InlineData("Backplane:Redis:PasswordFile", "/nonexistent/redis-password")]
+    [InlineData("Backplane:Redis:ClaimSeconds", "2")]
+    [InlineData("Backplane:Redis:ClaimSeconds", "3601")]
+    [InlineData("Backplane:Redis:User", "needs-a-password")]
+    [InlineData("Backplane:Redis:User", "two words")]
+    [InlineData("Backplane:Redis:TlsCaFile", "/etc/hostname")]
     public void Each_bad_Redis_value_is_reported_with_its_key(string key, string value)
     {
         var values = new List<(string, string)> { ("Backplane:Kind", "Redis"), (key, value) };
@@ -51,6 +56,25 @@ public sealed class BackplaneOptionsTests
         var failures = Validate([.. values]);
 
         Assert.Contains(failures, f => f.StartsWith(string.Join(':', key.Split(':').Take(3)), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_ca_file_is_loaded_when_tls_is_on_and_one_that_is_no_certificate_is_refused()
+    {
+        string directory = Directory.CreateTempSubdirectory("chatdaemon-redis-ca-").FullName;
+        try
+        {
+            var (certificate, key, _) = TestSupport.TestCertificates.Write(directory, "redis.example");
+            (string, string)[] tls = [("Backplane:Kind", "Redis"), ("Backplane:Redis:Endpoints:0", "redis.example:6380"), ("Backplane:Redis:Tls", "true")];
+            Assert.Empty(Validate([.. tls, ("Backplane:Redis:TlsCaFile", certificate)]));
+            Assert.Contains(Validate([.. tls, ("Backplane:Redis:TlsCaFile", key)]), f => f.StartsWith("Backplane:Redis:TlsCaFile:", StringComparison.Ordinal));
+            Assert.Contains(Validate(("Backplane:Kind", "Redis"), ("Backplane:Redis:Endpoints:0", "h"), ("Backplane:Redis:TlsCaFile", certificate)),
+                f => f == "Backplane:Redis:TlsCaFile: set only with Backplane:Redis:Tls=true");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

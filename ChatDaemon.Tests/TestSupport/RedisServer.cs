@@ -12,37 +12,30 @@ namespace ChatDaemon.Tests.TestSupport;
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
-    private readonly Process _process;
+    private readonly string[] _arguments;
+    private Process _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(Process process, int port, string[] arguments)
     {
         _process = process;
         Port = port;
+        _arguments = arguments;
     }
 
+    /// <summary>The plain port (tests query through it; <see cref="TlsPort"/> is the other, when asked for).</summary>
     public int Port { get; }
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Started with <paramref name="arguments"/> added to redis-server's own (a TLS port, say); the plain port is always there.</summary>
+    public static async Task<RedisServer> StartAsync(params string[] arguments)
     {
         // redis-server cannot report a port it chose itself (port 0 turns TCP off): the OS picks a free one for a
         // socket of ours, which is closed and handed over; another process may take it meanwhile, so try again.
         for (int attempt = 1; ; attempt++)
         {
             int port = FreeLoopbackPort();
-            var process = Process.Start(new ProcessStartInfo("redis-server")
-            {
-                ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            }) ?? throw new InvalidOperationException("redis-server did not start (CI installs it: .ci/run)");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new RedisServer(process, port);
+            var server = new RedisServer(Launch(port, arguments), port, arguments);
             if (await server.WaitUntilAnswersAsync(TimeSpan.FromSeconds(10)))
             {
                 return server;
@@ -54,6 +47,43 @@ public sealed class RedisServer : IDisposable
                 throw new InvalidOperationException($"redis-server did not answer on 127.0.0.1:{port}");
             }
         }
+    }
+
+    /// <summary>After <see cref="Kill"/>: the broker is back on the same port (empty: it persists nothing).</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        _process.Dispose();
+        _process = Launch(Port, _arguments);
+        if (!await WaitUntilAnswersAsync(TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException($"redis-server did not come back on 127.0.0.1:{Port}");
+        }
+    }
+
+    /// <summary>A free loopback port for a second listener (a TLS port).</summary>
+    public static int FreePort() => FreeLoopbackPort();
+
+    private static Process Launch(int port, string[] arguments)
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (CI installs it: .ci/run)");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>Sends one inline command and returns the reply's text (a bulk string's content, a status line's text).</summary>

@@ -34,16 +34,32 @@ public sealed class ChatHub
     /// <summary>Lines relayed to rooms since start. Summed on demand so senders share no counter.</summary>
     public long LinesRelayed => Interlocked.Read(ref _linesOfDeparted) + _nicks.Values.Sum(m => m.LinesSent);
 
-    /// <summary>Gives <paramref name="member"/> a fresh guest-N nick.</summary>
+    /// <summary>
+    /// Gives <paramref name="member"/> a fresh guest-N nick. With a backplane, N comes from a range no other
+    /// instance gives out (local numbers while the broker is unreachable; a clash is renamed once it is back).
+    /// </summary>
     public string ClaimGuestNick(ChatMember member)
     {
         while (true)
         {
-            string nick = "guest-" + Interlocked.Increment(ref _nextGuest);
+            long number = _backplane is not null && _backplane.TryTakeGuestNumber(out long shared) ? shared : Interlocked.Increment(ref _nextGuest);
+            string nick = "guest-" + number;
             if (_nicks.TryAdd(nick, member))
             {
+                string old = member.Nick;
+                if (old.Length > 0)
+                {
+                    _nicks.TryRemove(new KeyValuePair<string, ChatMember>(old, member));
+                }
+
                 member.Nick = nick;
                 _observer?.Changed(member);
+                if (_backplane is not null)
+                {
+                    _backplane.NickTaken(nick);
+                    MovePresence(member, old, nick);
+                }
+
                 return nick;
             }
         }
@@ -51,24 +67,112 @@ public sealed class ChatHub
 
     /// <summary>
     /// Gives <paramref name="nick"/> to <paramref name="member"/>, releasing the one it had; false (and nothing
-    /// changes) if someone else has it. A change of case only is allowed.
+    /// changes) if a local member has it. A change of case only is allowed. Other instances are not waited for:
+    /// with a backplane the nick is claimed in the background, and if a member of another instance holds it this
+    /// one is renamed then (<see cref="NickLost"/>). For a restored member, or where there is no backplane.
     /// </summary>
     public bool TryClaimNick(string nick, ChatMember member)
     {
-        if (!_nicks.TryAdd(nick, member) && !(_nicks.TryGetValue(nick, out var holder) && ReferenceEquals(holder, member)))
+        if (!TryReserve(nick, member, out bool sameNick))
         {
             return false;
         }
 
+        if (!sameNick)
+        {
+            _backplane?.NickTaken(nick);
+        }
+
+        Commit(nick, member, sameNick);
+        return true;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="nick"/> to <paramref name="member"/> like <see cref="TryClaimNick"/>, but asks the other
+    /// instances first: false if a member of any instance has it (of several claiming it at once, exactly one
+    /// wins). While the broker cannot be reached it is taken here only and settled once it can.
+    /// </summary>
+    public async Task<bool> TryClaimNickAsync(string nick, ChatMember member)
+    {
+        if (!TryReserve(nick, member, out bool sameNick))
+        {
+            return false;
+        }
+
+        if (_backplane is not null && !sameNick && await _backplane.ClaimNickAsync(nick).ConfigureAwait(false) == BackplaneAnswer.No)
+        {
+            _nicks.TryRemove(new KeyValuePair<string, ChatMember>(nick, member));
+            return false;
+        }
+
+        Commit(nick, member, sameNick);
+        return true;
+    }
+
+    /// <summary>Holds <paramref name="nick"/> for <paramref name="member"/> among local members; false if another has it.</summary>
+    private bool TryReserve(string nick, ChatMember member, out bool sameNick)
+    {
         string old = member.Nick;
-        if (old.Length > 0 && !NickName.Comparer.Equals(old, nick))
+        sameNick = old.Length > 0 && NickName.Comparer.Equals(old, nick);
+        return _nicks.TryAdd(nick, member) || (_nicks.TryGetValue(nick, out var holder) && ReferenceEquals(holder, member));
+    }
+
+    private void Commit(string nick, ChatMember member, bool sameNick)
+    {
+        string old = member.Nick;
+        if (old.Length > 0 && !sameNick)
         {
             _nicks.TryRemove(new KeyValuePair<string, ChatMember>(old, member));
+            _backplane?.NickReleased(old);
         }
 
         member.Nick = nick;
         _observer?.Changed(member);
-        return true;
+        MovePresence(member, old, nick);
+    }
+
+    /// <summary>What other instances list of the member's rooms follows its nick.</summary>
+    private void MovePresence(ChatMember member, string old, string nick)
+    {
+        if (_backplane is null || string.Equals(old, nick, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (var room in member.Rooms)
+        {
+            if (old.Length > 0)
+            {
+                _backplane.MemberLeft(room.Name, old);
+            }
+
+            _backplane.MemberJoined(room.Name, nick);
+        }
+    }
+
+    /// <summary>
+    /// Another instance holds <paramref name="nick"/>, which a local member took while the broker could not be
+    /// asked (an outage, a restore): the local member gets a guest nick, is told why, and its roommates here and
+    /// elsewhere see the change. The member that claimed the nick first across instances keeps it.
+    /// </summary>
+    public void NickLost(string nick)
+    {
+        if (FindByNick(nick) is not { } member || !NickName.Comparer.Equals(member.Nick, nick))
+        {
+            return;
+        }
+
+        string old = member.Nick;
+        string userHost = member.UserHost;
+        string fresh = ClaimGuestNick(member);
+        member.Deliver(ChatMessage.NickChanged(old, fresh, member.Rooms.Count > 0 ? member.Rooms[0].Name : "", userHost));
+        member.Deliver(ChatMessage.ServerNoticeTo(fresh, $"the nick {old} belongs to someone on another server; you are now {fresh}"));
+        TellRoommates(member, room =>
+        {
+            var message = ChatMessage.NickChanged(old, fresh, room.Name, userHost);
+            _backplane?.Publish(message);
+            return message;
+        });
     }
 
     public ChatMember? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
@@ -84,9 +188,14 @@ public sealed class ChatHub
             var room = _rooms.GetOrAdd(roomName, static name => new ChatRoom(name));
             if (room.TryAdd(member))
             {
-                if (_backplane is not null && room.Members.Length == 1)
+                if (_backplane is not null)
                 {
-                    _backplane.RoomOpened(room.Name);
+                    if (room.Members.Length == 1)
+                    {
+                        _backplane.RoomOpened(room.Name);
+                    }
+
+                    _backplane.MemberJoined(room.Name, member.Nick);
                 }
 
                 member.AddRoom(room);
@@ -101,14 +210,20 @@ public sealed class ChatHub
 
     public void Leave(ChatRoom room, ChatMember member)
     {
-        LeaveQuietly(room, member);
+        LeaveQuietly(room, member, handingOver: false);
         _observer?.Changed(member);
     }
 
-    private void LeaveQuietly(ChatRoom room, ChatMember member)
+    private void LeaveQuietly(ChatRoom room, ChatMember member, bool handingOver)
     {
         member.RemoveRoom(room);
-        if (room.Remove(member))
+        bool closed = room.Remove(member);
+        if (!handingOver)
+        {
+            _backplane?.MemberLeft(room.Name, member.Nick);
+        }
+
+        if (closed)
         {
             _rooms.TryRemove(new KeyValuePair<string, ChatRoom>(room.Name, room));
             _backplane?.RoomClosed(room.Name);
@@ -118,15 +233,16 @@ public sealed class ChatHub
     /// <summary>
     /// The member leaves the chat: every room (its members told with <paramref name="announce"/>'s message,
     /// when it gives one, each once however many rooms they shared) and its nick. Its line count is kept in
-    /// <see cref="LinesRelayed"/>.
+    /// <see cref="LinesRelayed"/>. A member <paramref name="handingOver"/> to the next process keeps its nick
+    /// and its place in other instances' listings: the next process takes them over (same instance).
     /// </summary>
-    public void Depart(ChatMember member, Func<ChatRoom, ChatMessage?>? announce)
+    public void Depart(ChatMember member, Func<ChatRoom, ChatMessage?>? announce, bool handingOver = false)
     {
         var rooms = member.Rooms;
         var told = rooms.Count > 1 && announce is not null ? new HashSet<ChatMember>() : null;
         foreach (var room in rooms)
         {
-            LeaveQuietly(room, member);
+            LeaveQuietly(room, member, handingOver);
             if (announce?.Invoke(room) is { } message)
             {
                 Tell(room, message, member, told);
@@ -137,6 +253,10 @@ public sealed class ChatHub
         if (member.Nick.Length > 0 && _nicks.TryRemove(new KeyValuePair<string, ChatMember>(member.Nick, member)))
         {
             Interlocked.Add(ref _linesOfDeparted, member.LinesSent);
+            if (!handingOver)
+            {
+                _backplane?.NickReleased(member.Nick);
+            }
         }
 
         _observer?.Departed(member);
@@ -150,6 +270,31 @@ public sealed class ChatHub
     /// nothing when no local member is in that room (any more).
     /// </summary>
     public void DeliverFromBackplane(ChatMessage message) => FindRoom(message.Room)?.Broadcast(message, sender: null);
+
+    /// <summary>
+    /// Delivers a private message (or an invitation) from a member of another instance to the local member it is
+    /// addressed to; false when no local member has that nick (any more).
+    /// </summary>
+    public bool DeliverToMemberFromBackplane(ChatMessage message)
+    {
+        string nick = message.Kind == ChatMessageKind.Invited ? message.Detail : message.Room;
+        if (FindByNick(nick) is not { } member)
+        {
+            return false;
+        }
+
+        member.Deliver(message);
+        return true;
+    }
+
+    /// <summary>Tells every local room something about the chat itself (the link to other instances went down, or came back).</summary>
+    public void NoticeToAllRooms(string text)
+    {
+        foreach (var room in _rooms.Values)
+        {
+            room.Broadcast(ChatMessage.ServerNotice(room.Name, text), sender: null);
+        }
+    }
 
     /// <summary>Whether a local member is in <paramref name="room"/> (the backplane listens to exactly those rooms).</summary>
     public bool HasLocalRoom(string room) => _rooms.ContainsKey(room);
@@ -205,4 +350,30 @@ public sealed class ChatHub
     public IEnumerable<ChatMember> Members => _nicks.Values;
 
     public ChatRoom? FindRoom(string name) => _rooms.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Every room with its members, on this instance and, with a backplane, on the others (their counts added to
+    /// the local ones); Unreachable when the other instances could not be asked.
+    /// </summary>
+    public async Task<(IEnumerable<(string Name, int Members)> Rooms, bool Unreachable)> RoomsOfEveryInstanceAsync()
+    {
+        var local = Rooms.Select(r => (r.Name, Members: r.Members.Length));
+        if (_backplane is not { } backplane)
+        {
+            return (local, false);
+        }
+
+        if (await backplane.RemoteRoomsAsync().ConfigureAwait(false) is not { } remote)
+        {
+            return (local, true);
+        }
+
+        var counts = new Dictionary<string, (string Name, int Members)>(RoomName.Comparer);
+        foreach (var (name, members) in local.Concat(remote.Select(r => (r.Key, r.Value))))
+        {
+            counts[name] = counts.TryGetValue(name, out var known) ? (known.Name, known.Members + members) : (name, members);
+        }
+
+        return (counts.Values, false);
+    }
 }

@@ -77,6 +77,10 @@ public sealed class ChatMessage
 
     public static ChatMessage Invited(string from, string to, string room, string fromUserHost = "") => new(ChatMessageKind.Invited, from, room, default, to, fromUserHost);
 
+    public static ChatMessage ServerNotice(string room, string text) => new(ChatMessageKind.ServerNotice, "", room, Encoding.UTF8.GetBytes(text), "", "");
+
+    public static ChatMessage ServerNoticeTo(string nick, string text) => new(ChatMessageKind.ServerNoticeToMember, "", nick, Encoding.UTF8.GetBytes(text), "", "");
+
     /// <summary>
     /// A message rebuilt from its parts (one that crossed from another instance): the same fields a factory above
     /// fills for <paramref name="kind"/>.

@@ -51,4 +51,13 @@ public enum ChatMessageKind
     /// is the invited member's nick (IRC's INVITE).
     /// </summary>
     Invited,
+
+    /// <summary>
+    /// Text from the server itself to the members of <see cref="ChatMessage.Room"/> (no sender): what happened to
+    /// the chat, such as the link to other instances going down. Never crosses to other instances.
+    /// </summary>
+    ServerNotice,
+
+    /// <summary>Text from the server itself to one member, whose nick is <see cref="ChatMessage.Room"/>. Never crosses.</summary>
+    ServerNoticeToMember,
 }

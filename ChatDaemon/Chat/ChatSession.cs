@@ -31,6 +31,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     private int _overflowed;
     private long _linesTooLong;
     private LineFramer _framer; // a field, not a local of RunAsync: a paused read goes on in HandleRestOfReadAsync
+    private Func<Task<bool>>? _offLoop; // work a handler left to run off the event loop (ContinueOffLoop)
 
     private protected ChatSession(ClientConnection connection, ChatSessionServices shared, IChatRenderer renderer, MemberState? restored)
     {
@@ -102,6 +103,23 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
     /// <summary>What the protocol keeps of the client beyond the common state, for <see cref="MemberState.Attributes"/>.</summary>
     private protected virtual IReadOnlyDictionary<string, string> StateAttributes => new Dictionary<string, string>();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool once the line being handled is done, while the session
+    /// waits (the next line is handled after it): for a handler that finds it must ask the other instances
+    /// (a round trip to the broker), which must not hold up an event loop that serves other clients. Several
+    /// run in the order given.
+    /// </summary>
+    internal void ContinueOffLoop(Func<Task<bool>> work)
+    {
+        if (_offLoop is not { } before)
+        {
+            _offLoop = work;
+            return;
+        }
+
+        _offLoop = async () => await before().ConfigureAwait(false) && await work().ConfigureAwait(false);
+    }
 
     /// <summary>Queues a reply for this client alone.</summary>
     internal void Send(byte[] line) => Member.Send(line);
@@ -183,14 +201,15 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
     /// <summary>
     /// Takes <paramref name="nick"/> (already valid) and tells everyone who shares a room with the client, once
-    /// each; false, and nothing changes, when someone else has it.
+    /// each; false, and nothing changes, when someone else has it. With a backplane the other instances are
+    /// asked first (it completes later: call it off the event loop); without, it completes at once.
     /// </summary>
-    internal bool TryChangeNick(string nick, out string old)
+    internal async Task<bool> TryChangeNickAsync(string nick)
     {
         RelayBatch();
         var member = Member;
-        old = member.Nick;
-        if (!Hub.TryClaimNick(nick, member))
+        string old = member.Nick;
+        if (!await Hub.TryClaimNickAsync(nick, member).ConfigureAwait(false))
         {
             return false;
         }
@@ -270,7 +289,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
 
         // Frozen: what the state carries is never also sent from here.
         byte[] state = MemberStateCodec.Encode(CaptureState(Member.Queue.Freeze()));
-        Depart(announce: false);
+        Depart(announce: false, handingOver: true);
         return state;
     }
 
@@ -402,7 +421,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// (<see cref="Throttle"/> until its next line may be handled), or work must run off the event loop
     /// (<see cref="OffLoop"/>; its line is already past in the buffer).
     /// </summary>
-    private readonly record struct ReadPause(TimeSpan? Throttle, Func<bool>? OffLoop)
+    private readonly record struct ReadPause(TimeSpan? Throttle, Func<Task<bool>>? OffLoop)
     {
         public bool IsPaused => Throttle is not null || OffLoop is not null;
     }
@@ -449,7 +468,15 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
                 return null;
             }
 
-            if (!HandleLine(line, out var offLoop))
+            bool goesOn = HandleLine(line, out var walk);
+            var offLoop = _offLoop;
+            _offLoop = null;
+            if (walk is not null)
+            {
+                offLoop = offLoop is null ? () => Task.FromResult(walk()) : async () => walk() && await offLoop().ConfigureAwait(false);
+            }
+
+            if (!goesOn)
             {
                 return ShutdownReason.ClientQuit;
             }
@@ -683,7 +710,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
     /// Leaves every room (its roommates told, once each, of a quit or a disconnection when
     /// <paramref name="announce"/>) and gives up the nick; once.
     /// </summary>
-    private void Depart(bool announce)
+    private void Depart(bool announce, bool handingOver = false)
     {
         if (_departed)
         {
@@ -703,7 +730,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
             ? null
             : room => !AnnouncesAt(room.Members.Length + 1) ? null
                 : quit is not null ? ChatMessage.Quit(Nick, room.Name, quit, Member.UserHost)
-                : ChatMessage.Disconnected(Nick, room.Name, how, Member.UserHost));
+                : ChatMessage.Disconnected(Nick, room.Name, how, Member.UserHost), handingOver);
         ChatLog.Left(Log, Nick, _connection.Reason?.ToString() ?? (announce ? quit ?? "" : "server stopping"));
     }
 }

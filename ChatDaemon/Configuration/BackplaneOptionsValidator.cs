@@ -7,6 +7,8 @@ internal sealed class BackplaneOptionsValidator : IValidateOptions<BackplaneOpti
 {
     internal const int MaxChannelPrefixLength = 64;
     internal const int MaxInstanceIdLength = 64;
+    internal const int MinClaimSeconds = 3;
+    internal const int MaxClaimSeconds = 3600;
 
     public ValidateOptionsResult Validate(string? name, BackplaneOptions options)
     {
@@ -49,7 +51,34 @@ internal sealed class BackplaneOptionsValidator : IValidateOptions<BackplaneOpti
         string id = redis.InstanceId ?? "";
         if (id.Length > MaxInstanceIdLength || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
         {
-            failures.Add($"Backplane:Redis:InstanceId: must be at most {MaxInstanceIdLength} of letters, digits, '.', '-' and '_' (empty: a random one per start)");
+            failures.Add($"Backplane:Redis:InstanceId: must be at most {MaxInstanceIdLength} of letters, digits, '.', '-' and '_' (empty: the host name)");
+        }
+
+        if (redis.ClaimSeconds is < MinClaimSeconds or > MaxClaimSeconds)
+        {
+            failures.Add($"Backplane:Redis:ClaimSeconds: {redis.ClaimSeconds} must be from {MinClaimSeconds} to {MaxClaimSeconds} (default {RedisBackplaneOptions.DefaultClaimSeconds})");
+        }
+
+        if ((redis.User ?? "").Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            failures.Add("Backplane:Redis:User: must not contain spaces or control characters");
+        }
+
+        if (!string.IsNullOrEmpty(redis.User) && string.IsNullOrEmpty(redis.PasswordFile))
+        {
+            failures.Add("Backplane:Redis:User: a user needs its password (Backplane:Redis:PasswordFile)");
+        }
+
+        if (!string.IsNullOrEmpty(redis.TlsCaFile))
+        {
+            if (!redis.Tls)
+            {
+                failures.Add("Backplane:Redis:TlsCaFile: set only with Backplane:Redis:Tls=true");
+            }
+            else if (!RedisTlsAuthority.TryLoad(redis.TlsCaFile, out _, out string caError))
+            {
+                failures.Add($"Backplane:Redis:TlsCaFile: {caError}");
+            }
         }
 
         // Only whether it can be read: its content is a secret, and no message ever shows it.

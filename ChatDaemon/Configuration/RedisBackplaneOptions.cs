@@ -16,10 +16,33 @@ public sealed class RedisBackplaneOptions
     public string ChannelPrefix { get; set; } = DefaultChannelPrefix;
 
     /// <summary>
-    /// This instance's name in the messages it publishes (it drops its own echoes by it). Empty (the default): a
-    /// random one per start, which is what keeps two instances from ever taking each other's messages for echoes.
+    /// This instance's name: what holds its members' nicks and lists them for the other instances. Empty (the
+    /// default): the machine's host name. It must stay the same across restarts (a restarted instance takes its
+    /// nicks back by it) and differ between instances: two on one machine need one each.
     /// </summary>
     public string InstanceId { get; set; } = "";
+
+    /// <summary>The default of <see cref="ClaimSeconds"/>.</summary>
+    public const int DefaultClaimSeconds = 30;
+
+    /// <summary>
+    /// How long a nick claim and an instance's listing outlive the instance (renewed every third of it while it
+    /// runs): the members of an instance that crashed vanish from the others, and their nicks are free, within
+    /// this. 3 to 3600 seconds.
+    /// </summary>
+    public int ClaimSeconds { get; set; } = DefaultClaimSeconds;
+
+    /// <summary>The Redis user (ACL, Redis 6+) the password is for; empty (the default): the default user.</summary>
+    public string User { get; set; } = "";
+
+    /// <summary>Whether to speak TLS to Redis (its <c>tls-port</c>); the server's certificate is checked against its host name.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
+    /// A PEM file of the certificate authority that signed Redis's certificate, trusted for it instead of the
+    /// system's store (a private CA); a bare file name is a systemd credential. Empty (the default): the system's store.
+    /// </summary>
+    public string TlsCaFile { get; set; } = "";
 
     /// <summary>
     /// A file holding the Redis password (its first line), read at start and never logged; a bare file name is

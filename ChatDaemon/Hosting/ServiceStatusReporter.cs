@@ -8,7 +8,8 @@ using Microsoft.Extensions.Hosting;
 namespace ChatDaemon.Hosting;
 
 /// <summary>
-/// Keeps <c>STATUS=</c> (what <c>systemctl status</c> shows) current: clients, rooms and messages, at
+/// Keeps <c>STATUS=</c> (what <c>systemctl status</c> shows) current: clients, rooms and messages (and the link to
+/// other instances, with a backplane), at
 /// most once a second and only when it changed; after a rejected reload it says why until the next
 /// reload. Also tells systemd about reloads: <c>RELOADING=1</c> with <c>MONOTONIC_USEC=</c> (required
 /// by systemd 253+), then <c>READY=1</c> whatever the outcome (sd_notify(3)).
@@ -45,6 +46,12 @@ internal sealed class ServiceStatusReporter(
         if (connections > chat)
         {
             text += $", {connections - chat} echo";
+        }
+
+        // With a backplane: whether the other instances can be reached, and since when not (issue 16).
+        if (hub.Backplane is { } backplane)
+        {
+            text += "; " + backplane.Describe();
         }
 
         return text;

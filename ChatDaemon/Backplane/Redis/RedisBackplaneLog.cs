@@ -28,4 +28,19 @@ internal static partial class RedisBackplaneLog
 
     [LoggerMessage(EventId = 807, EventName = "BackplaneUnreachableAtStart", Level = LogLevel.Warning, Message = "The Redis backplane is not reachable at start ({Status}); local chat works, rooms cross instances once it is")]
     public static partial void UnreachableAtStart(ILogger logger, string status);
+
+    [LoggerMessage(EventId = 808, EventName = "BackplaneSubscriptionCutOff", Level = LogLevel.Warning, Message = "Redis closed this instance's subscription connection at {EndPoint} (it cuts off a subscriber that reads too slowly, client-output-buffer-limit pubsub): messages of other instances published until it is back are lost ({CutOffs} times since start)")]
+    public static partial void SubscriptionCutOff(ILogger logger, string endPoint, long cutOffs);
+
+    [LoggerMessage(EventId = 809, EventName = "BackplaneNickLost", Level = LogLevel.Information, Message = "Nick {Nick} is held by a member of another instance: the local member who took it while Redis could not be asked is renamed ({Suppressed} similar events not logged)")]
+    public static partial void NickLost(ILogger logger, string nick, long suppressed);
+
+    [LoggerMessage(EventId = 810, EventName = "BackplaneInstanceIdConflict", Level = LogLevel.Error, Message = "Another running process uses this instance id ({InstanceId}; its process number {OtherProcess}): the two take each other's nicks and listings for their own. Give each instance its own Backplane:Redis:InstanceId")]
+    public static partial void InstanceIdConflict(ILogger logger, string instanceId, string otherProcess);
+
+    [LoggerMessage(EventId = 811, EventName = "BackplaneHeartbeatFailed", Level = LogLevel.Warning, Message = "Cannot renew this instance's nicks and listings in Redis ({Reason}); tried again at the next beat ({Suppressed} similar events not logged)")]
+    public static partial void HeartbeatFailed(ILogger logger, string reason, long suppressed);
+
+    [LoggerMessage(EventId = 812, EventName = "BackplaneLinkRestored", Level = LogLevel.Information, Message = "The link to the other instances is back after {DownMilliseconds} ms; {NotCrossed} messages said here meanwhile did not reach them")]
+    public static partial void LinkRestored(ILogger logger, long downMilliseconds, long notCrossed);
 }

@@ -25,44 +25,84 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 {
     private readonly ConnectionMultiplexer _connection;
     private readonly ISubscriber _subscriber;
-    private readonly string _prefix;
+    private readonly IDatabase _database;
+    private readonly RedisKeys _keys;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _origin; // instance id and process number: what this process's messages say they come from
+    private readonly RedisNickClaims _claims;
+    private readonly RedisPresence _presence;
+    private readonly RedisGuestNumbers _guests;
+    private readonly RedisLinkState _link;
     private readonly ConcurrentDictionary<string, RedisRoomChannel> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RedisRoomChannel> _destinations = new(StringComparer.Ordinal);
+    private readonly RedisRoomChannel _inbox;
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<bool> _heartbeatNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
     private readonly LogRateLimiter _notCrossedLog = new(perSecond: 1, burst: 3);
     private readonly LogRateLimiter _gapLog = new(perSecond: 5, burst: 10);
     private readonly LogRateLimiter _subscribeLog = new(perSecond: 1, burst: 5);
     private readonly LogRateLimiter _unreadableLog = new(perSecond: 1, burst: 5);
+    private readonly LogRateLimiter _heartbeatLog = new(perSecond: 1, burst: 3);
+    private readonly LogRateLimiter _nickLostLog = new(perSecond: 5, burst: 20);
     private readonly Task _subscriptionLoop;
+    private readonly Task _heartbeatLoop;
     private ChatHub? _hub;
     private long _notCrossed;
     private long _missed;
 
-    public RedisChatBackplane(RedisBackplaneOptions options, ILogger<RedisChatBackplane> logger)
+    public RedisChatBackplane(RedisBackplaneOptions options, ILogger<RedisChatBackplane> logger, TimeProvider? time = null)
     {
         _logger = logger;
-        _prefix = options.ChannelPrefix;
-        InstanceId = string.IsNullOrEmpty(options.InstanceId) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) : options.InstanceId;
-        RedisBackplaneLog.Started(logger, string.Join(", ", options.Endpoints), _prefix, InstanceId);
+        _time = time ?? TimeProvider.System;
+        _keys = new RedisKeys(options.ChannelPrefix);
+        InstanceId = string.IsNullOrEmpty(options.InstanceId) ? RedisInstanceId.Default() : options.InstanceId;
+        ProcessId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        _origin = InstanceId + "/" + ProcessId;
+        var expiry = TimeSpan.FromSeconds(options.ClaimSeconds);
+        RedisBackplaneLog.Started(logger, string.Join(", ", options.Endpoints), _keys.Prefix, InstanceId);
         _connection = ConnectionMultiplexer.Connect(RedisConnectionSettings.Create(options));
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
+        _link = new RedisLinkState(_time);
         if (!_connection.IsConnected)
         {
             RedisBackplaneLog.UnreachableAtStart(logger, _connection.GetStatus());
+            _link.TryGoDown(0);
         }
 
         _subscriber = _connection.GetSubscriber();
+        _database = _connection.GetDatabase();
+        _claims = new RedisNickClaims(_database, _keys, InstanceId, expiry);
+        _presence = new RedisPresence(_database, _keys, InstanceId, ProcessId, expiry);
+        _guests = new RedisGuestNumbers(_database, _keys);
+        _inbox = new RedisRoomChannel("to " + InstanceId, _keys.InstanceChannel(InstanceId));
         _subscriptionLoop = Task.Run(RunSubscriptionsAsync);
+        _heartbeatLoop = Task.Run(RunHeartbeatsAsync);
     }
 
-    /// <summary>This instance's name in what it publishes.</summary>
+    /// <summary>This instance's name: what holds its nicks and lists its members (the same across its restarts).</summary>
     public string InstanceId { get; }
+
+    /// <summary>What this process's messages say they come from (its own come back to it and are dropped by it).</summary>
+    internal string Origin => _origin;
+
+    /// <summary>This process's number, new at each start: what tells a restarted instance's old entries from its own.</summary>
+    public string ProcessId { get; }
 
     public long MessagesNotCrossed => Interlocked.Read(ref _notCrossed);
 
     /// <summary>Messages of other instances that did not arrive here, as their sequence numbers tell (gaps).</summary>
     public long MessagesMissed => Interlocked.Read(ref _missed);
+
+    /// <summary>Times Redis closed this instance's subscription connection (a slow subscriber is cut off so).</summary>
+    public long SubscriptionCutOffs => _link.SubscriptionCutOffs;
+
+    /// <summary>Heartbeats done (tests wait for one after an outage).</summary>
+    internal long Heartbeats => Interlocked.Read(ref _heartbeats);
+
+    private long _heartbeats;
 
     /// <summary>Whether the room's channel is listened to now (tests wait for it before they speak across).</summary>
     internal bool IsSubscribed(string room) => _rooms.TryGetValue(Key(room), out var channel) && channel.Subscription is not null;
@@ -101,7 +141,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         {
             lock (room.PublishGate)
             {
-                byte[] payload = BackplaneEnvelope.Encode(InstanceId, ++room.Sequence, message);
+                byte[] payload = BackplaneEnvelope.Encode(_origin, ++room.Sequence, message);
                 publishing = _subscriber.PublishAsync(room.Channel, payload);
             }
         }
@@ -138,11 +178,38 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     private static string Key(string room) => room.ToLowerInvariant();
 
     private RedisRoomChannel Room(string room) =>
-        _rooms.GetOrAdd(Key(room), static (key, state) => new RedisRoomChannel(state.room, RedisChannel.Literal(state.prefix + "room:" + key)), (room, prefix: _prefix));
+        _rooms.GetOrAdd(Key(room), static (key, state) => new RedisRoomChannel(state.room, state.keys.RoomChannel(key)), (room, keys: _keys));
 
     /// <summary>Brings each room named in <see cref="_changes"/> to what it should be: listened to while it has local members, forgotten otherwise.</summary>
     private async Task RunSubscriptionsAsync()
     {
+        // Messages to this instance's members: listened to for the process's life (the client renews it after an outage).
+        while (_inbox.Subscription is null && !_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var inbox = await _subscriber.SubscribeAsync(_inbox.Channel).ConfigureAwait(false);
+                inbox.OnMessage(message => Receive(_inbox, message));
+                _inbox.Subscription = inbox;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                if (_subscribeLog.TryEnter(out long suppressed))
+                {
+                    RedisBackplaneLog.SubscribeFailed(_logger, _inbox.Room, ex.Message, suppressed);
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
         await foreach (string room in _changes.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
@@ -192,13 +259,20 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
             return;
         }
 
-        if (origin == InstanceId)
+        if (origin == _origin)
         {
             return; // our own, already delivered here before it was published
         }
 
         CheckSequence(channel, origin, sequence);
-        _hub?.DeliverFromBackplane(message);
+        if (ReferenceEquals(channel, _inbox))
+        {
+            _hub?.DeliverToMemberFromBackplane(message);
+        }
+        else
+        {
+            _hub?.DeliverFromBackplane(message);
+        }
     }
 
     /// <summary>
@@ -224,9 +298,230 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
     }
 
+    public Task<BackplaneAnswer> ClaimNickAsync(string nick) => _connection.IsConnected ? _claims.ClaimAsync(nick) : Task.FromResult(BackplaneAnswer.Unavailable);
+
+    public void NickTaken(string nick)
+    {
+        if (_connection.IsConnected)
+        {
+            _claims.ClaimInBackground(nick, NickLost);
+        }
+    }
+
+    public void NickReleased(string nick)
+    {
+        if (_connection.IsConnected)
+        {
+            _claims.Release(nick);
+        }
+    }
+
+    public bool TryTakeGuestNumber(out long number) => _guests.TryTake(_connection.IsConnected, out number);
+
+    public void MemberJoined(string room, string nick) => WritePresence(room, nick, joined: true);
+
+    public void MemberLeft(string room, string nick) => WritePresence(room, nick, joined: false);
+
+    private void WritePresence(string room, string nick, bool joined)
+    {
+        if (nick.Length == 0 || !_connection.IsConnected)
+        {
+            return; // a member still registering is listed once it has a nick; an outage is made good by the next heartbeat
+        }
+
+        int localMembers = _hub?.FindRoom(room)?.Members.Length ?? 0;
+        try
+        {
+            if (joined)
+            {
+                _presence.Joined(room, nick, localMembers);
+            }
+            else
+            {
+                _presence.Left(room, nick, localMembers);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The next heartbeat writes the whole listing again.
+        }
+    }
+
+    public async Task<BackplaneAnswer> SendToNickAsync(ChatMessage message)
+    {
+        if (!_connection.IsConnected)
+        {
+            return BackplaneAnswer.Unavailable;
+        }
+
+        string nick = message.Kind == ChatMessageKind.Invited ? message.Detail : message.Room;
+        try
+        {
+            var holder = await _database.StringGetAsync(_keys.Nick(nick)).ConfigureAwait(false);
+            if (holder.IsNull || (string?)holder == InstanceId)
+            {
+                return BackplaneAnswer.No; // nobody has it, or the local member that had it just left
+            }
+
+            string instance = holder!;
+            var destination = _destinations.GetOrAdd(instance, static (id, keys) => new RedisRoomChannel("to " + id, keys.InstanceChannel(id)), _keys);
+            Task<long> publishing;
+            lock (destination.PublishGate)
+            {
+                publishing = _subscriber.PublishAsync(destination.Channel, BackplaneEnvelope.Encode(_origin, ++destination.Sequence, message));
+            }
+
+            // Nobody listening: the instance that holds the nick is gone (its claim not yet expired).
+            return await publishing.ConfigureAwait(false) > 0 ? BackplaneAnswer.Yes : BackplaneAnswer.No;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return BackplaneAnswer.Unavailable;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>?> RemoteMembersAsync(string room)
+    {
+        if (!_connection.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _presence.RemoteMembersAsync(room).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<KeyValuePair<string, int>>?> RemoteRoomsAsync()
+    {
+        if (!_connection.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _presence.RemoteRoomsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public string Describe() => _link.Describe(MessagesNotCrossed);
+
+    /// <summary>Another instance holds a nick a local member took without asking: the local member is renamed.</summary>
+    private void NickLost(string nick)
+    {
+        if (_hub is not { } hub)
+        {
+            return;
+        }
+
+        // Not on the client's thread: the rename tells rooms, which must not run inside Redis's callback.
+        ThreadPool.QueueUserWorkItem(
+            static state =>
+            {
+                var (backplane, hub, nick) = state;
+                if (backplane._nickLostLog.TryEnter(out long suppressed))
+                {
+                    RedisBackplaneLog.NickLost(backplane._logger, nick, suppressed);
+                }
+
+                hub.NickLost(nick);
+            },
+            (this, hub, nick),
+            preferLocal: false);
+    }
+
+    /// <summary>
+    /// Every third of the claim expiry (and at once after an outage): this process is marked alive, the nicks of
+    /// local members are claimed again (after an outage: a nick another instance took meanwhile renames its local
+    /// holder), and what other instances list of this one is written again whole.
+    /// </summary>
+    private async Task RunHeartbeatsAsync()
+    {
+        var interval = _claims.Expiry / 3;
+        bool first = true;
+        while (!_stopping.IsCancellationRequested)
+        {
+            if (_connection.IsConnected && _hub is { } hub)
+            {
+                try
+                {
+                    await HeartbeatAsync(hub, first).ConfigureAwait(false);
+                    first = false;
+                    Interlocked.Increment(ref _heartbeats);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    if (_heartbeatLog.TryEnter(out long suppressed))
+                    {
+                        RedisBackplaneLog.HeartbeatFailed(_logger, ex.Message, suppressed);
+                    }
+                }
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            wait.CancelAfter(interval);
+            try
+            {
+                await _heartbeatNow.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The interval passed, or the process stops (the loop condition tells).
+            }
+        }
+    }
+
+    private async Task HeartbeatAsync(ChatHub hub, bool first)
+    {
+        string? conflict = await _presence.HeartbeatAsync(first).ConfigureAwait(false);
+        if (conflict is not null && _link.InstanceIdConflict is null)
+        {
+            RedisBackplaneLog.InstanceIdConflict(_logger, InstanceId, conflict);
+        }
+
+        _link.InstanceIdConflict = conflict;
+
+        var nicks = hub.Members.Select(m => m.Nick).Where(n => n.Length > 0).Distinct(NickName.Comparer).ToList();
+        foreach (string lost in await _claims.RenewAsync(nicks).ConfigureAwait(false))
+        {
+            NickLost(lost);
+        }
+
+        var rooms = hub.Rooms
+            .Select(r => (Room: r.Name, Nicks: r.Members.Select(m => m.Nick).Where(n => n.Length > 0).ToArray()))
+            .Where(r => r.Nicks.Length > 0)
+            .ToList();
+        await _presence.RewriteAsync(rooms).ConfigureAwait(false);
+        _link.OtherInstances = (await _presence.OtherLiveInstancesAsync().ConfigureAwait(false)).Count;
+        await _guests.PrimeAsync().ConfigureAwait(false);
+    }
+
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         RedisBackplaneLog.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            // Redis closes the connection of a subscriber whose output buffer passes client-output-buffer-limit
+            // pubsub (32 MB by default, redis.conf); the client subscribes again by itself, and what was published
+            // meanwhile is lost: told, not silent.
+            _link.SubscriptionCutOff();
+            RedisBackplaneLog.SubscriptionCutOff(_logger, e.EndPoint?.ToString() ?? "?", _link.SubscriptionCutOffs);
+        }
+
+        if (_link.TryGoDown(MessagesNotCrossed))
+        {
+            _hub?.NoticeToAllRooms("the other servers of this chat cannot be reached: until they can, only people on this server read what is said here");
+        }
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
@@ -242,14 +537,27 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
                 _changes.Writer.TryWrite(room.Name);
             }
         }
+
+        // Nicks taken and members come and gone meanwhile are claimed and listed again now, not at the next beat.
+        _heartbeatNow.Writer.TryWrite(true);
+        if (_connection.IsConnected && _link.TryGoUp(MessagesNotCrossed, out long notCrossed, out var downFor))
+        {
+            RedisBackplaneLog.LinkRestored(_logger, (long)downFor.TotalMilliseconds, notCrossed);
+            _hub?.NoticeToAllRooms(notCrossed == 0
+                ? "the other servers of this chat can be reached again"
+                : $"the other servers of this chat can be reached again ({notCrossed} messages said here meanwhile did not reach them)");
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         _changes.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _subscriptionLoop.ConfigureAwait(false);
+        await _heartbeatLoop.ConfigureAwait(false);
         // Not CloseAsync: a stop must not wait for a broker that may be gone; what was not sent is lost either way.
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

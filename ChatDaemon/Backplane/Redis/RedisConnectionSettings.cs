@@ -9,6 +9,9 @@ internal static class RedisConnectionSettings
     /// <summary>How long the start waits for Redis before it goes on without it (chat does not wait for the broker).</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a call waits for Redis's answer.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
+
     public static ConfigurationOptions Create(RedisBackplaneOptions options)
     {
         var settings = new ConfigurationOptions
@@ -20,6 +23,10 @@ internal static class RedisConnectionSettings
             // at once lets the backplane count them.
             BacklogPolicy = BacklogPolicy.FailFast,
             ConnectTimeout = (int)ConnectTimeout.TotalMilliseconds,
+            // A call that waits for Redis runs on a thread-pool thread while its client waits (a nick change, a
+            // private message to another instance): a broker that hangs costs that client a second, not five.
+            SyncTimeout = (int)CallTimeout.TotalMilliseconds,
+            AsyncTimeout = (int)CallTimeout.TotalMilliseconds,
             ClientName = "chatdaemon",
         };
         foreach (string text in options.Endpoints)
@@ -33,6 +40,22 @@ internal static class RedisConnectionSettings
         if (!string.IsNullOrEmpty(options.PasswordFile) && RedisPasswordFile.TryRead(options.PasswordFile, out string password, out _))
         {
             settings.Password = password;
+        }
+
+        if (!string.IsNullOrEmpty(options.User))
+        {
+            settings.User = options.User;
+        }
+
+        if (options.Tls)
+        {
+            settings.Ssl = true;
+            settings.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+            if (!string.IsNullOrEmpty(options.TlsCaFile) && RedisTlsAuthority.TryLoad(options.TlsCaFile, out var authorities, out _))
+            {
+                settings.CertificateValidation += (_, certificate, _, errors) =>
+                    errors == System.Net.Security.SslPolicyErrors.None || (certificate is not null && RedisTlsAuthority.Trusts(authorities, certificate, errors));
+            }
         }
 
         return settings;

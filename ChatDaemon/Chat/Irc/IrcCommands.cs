@@ -38,8 +38,8 @@ internal static class IrcCommands
         new("JOIN", 1, Join),
         new("PART", 1, Part),
         new("TOPIC", 1, Topic),
-        new("NAMES", 0, Names, WalksSharedState: true),
-        new("LIST", 0, List, WalksSharedState: true),
+        new("NAMES", 0, Names),
+        new("LIST", 0, List),
         new("WHO", 0, Who, WalksSharedState: true),
         new("WHOIS", 1, Whois),
         new("MODE", 1, Mode),
@@ -104,9 +104,22 @@ internal static class IrcCommands
             return true;
         }
 
+        // Other instances are asked whether the nick is free: a round trip that must not hold up the event loop.
+        if (session.Hub.Backplane is not null)
+        {
+            session.ContinueOffLoop(() => TakeNickAsync(session, nick));
+            return true;
+        }
+
+        // Without a backplane nothing is waited for: the change is done when this returns.
+        return TakeNickAsync(session, nick).GetAwaiter().GetResult();
+    }
+
+    private static async Task<bool> TakeNickAsync(IrcSession session, string nick)
+    {
         if (!session.IsRegistered)
         {
-            if (!session.Hub.TryClaimNick(nick, session.Member))
+            if (!await session.Hub.TryClaimNickAsync(nick, session.Member).ConfigureAwait(false))
             {
                 return Reply(session, IrcNumeric.NicknameInUse, nick, "Nickname is already in use");
             }
@@ -116,7 +129,7 @@ internal static class IrcCommands
         }
 
         string source = session.Source;
-        if (!session.TryChangeNick(nick, out _))
+        if (!await session.TryChangeNickAsync(nick).ConfigureAwait(false))
         {
             return Reply(session, IrcNumeric.NicknameInUse, nick, "Nickname is already in use");
         }
@@ -213,7 +226,7 @@ internal static class IrcCommands
                 SendTopic(session, room, topic);
             }
 
-            SendNames(session, room);
+            SendNamesOfEveryInstance(session, room);
         }
 
         return true;
@@ -314,21 +327,45 @@ internal static class IrcCommands
             }
             else
             {
-                SendNames(session, room);
+                SendNamesOfEveryInstance(session, room);
             }
         }
 
         return true;
     }
 
-    private static void SendNames(IrcSession session, ChatRoom room)
+    /// <summary>
+    /// The room's members by nick, on every instance: with a backplane the other instances' members are asked for
+    /// off the event loop, and the reply follows once they answered (before the client's next line is handled).
+    /// </summary>
+    private static void SendNamesOfEveryInstance(IrcSession session, ChatRoom room)
+    {
+        if (session.Hub.Backplane is not { } backplane)
+        {
+            SendNames(session, room, null);
+            return;
+        }
+
+        session.ContinueOffLoop(async () =>
+        {
+            SendNames(session, room, await backplane.RemoteMembersAsync(room.Name).ConfigureAwait(false));
+            return true;
+        });
+    }
+
+    private static void SendNames(IrcSession session, ChatRoom room, IReadOnlyList<string>? remote)
     {
         string channel = IrcText.Channel(room.Name);
         int head = Encoding.UTF8.GetByteCount($":{session.ServerName} {IrcNumeric.NamReply} {session.ReplyNick} = {channel} :");
         var line = new StringBuilder();
-        foreach (var member in room.Members)
+        IEnumerable<string> nicks = room.Members.Select(m => m.Nick);
+        if (remote is not null)
         {
-            string nick = member.Nick;
+            nicks = nicks.Concat(remote);
+        }
+
+        foreach (string nick in nicks)
+        {
             if (nick.Length == 0)
             {
                 continue;
@@ -356,19 +393,31 @@ internal static class IrcCommands
         session.Numeric(IrcNumeric.EndOfNames, channel, "End of /NAMES list");
     }
 
-    /// <summary>LIST [#a,#b]: every room (or those named) with its member count and topic.</summary>
+    /// <summary>
+    /// LIST [#a,#b]: every room (or those named) with its member count and topic; with a backplane, the rooms
+    /// and members of every instance (a room only another instance has shows no topic: topics are not shared).
+    /// </summary>
     private static bool List(IrcSession session, string[] p)
     {
-        IEnumerable<ChatRoom> rooms = p.Length > 0 && p[0].Length > 0
-            ? p[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(IsChannel).Select(c => session.Hub.FindRoom(c[1..])).OfType<ChatRoom>()
-            : session.Hub.Rooms;
-        session.Numeric(IrcNumeric.ListStart, "Channel", "Users  Name");
-        foreach (var room in rooms.ToList())
+        session.ContinueOffLoop(() => ListAsync(session, p));
+        return true;
+    }
+
+    private static async Task<bool> ListAsync(IrcSession session, string[] p)
+    {
+        var (rooms, _) = await session.Hub.RoomsOfEveryInstanceAsync().ConfigureAwait(false);
+        if (p.Length > 0 && p[0].Length > 0)
         {
-            int members = room.Members.Length;
+            var named = p[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(IsChannel).Select(c => c[1..]).ToHashSet(RoomName.Comparer);
+            rooms = rooms.Where(r => named.Contains(r.Name));
+        }
+
+        session.Numeric(IrcNumeric.ListStart, "Channel", "Users  Name");
+        foreach (var (name, members) in rooms.ToList())
+        {
             if (members > 0)
             {
-                session.Numeric(IrcNumeric.List, IrcText.Channel(room.Name), members.ToString(CultureInfo.InvariantCulture), room.Topic?.Text ?? "");
+                session.Numeric(IrcNumeric.List, IrcText.Channel(name), members.ToString(CultureInfo.InvariantCulture), session.Hub.FindRoom(name)?.Topic?.Text ?? "");
             }
         }
 

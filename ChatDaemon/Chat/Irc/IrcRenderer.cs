@@ -43,6 +43,10 @@ public sealed class IrcRenderer : IChatRenderer
             ChatMessageKind.TopicChanged => IrcText.Line(source, "TOPIC", IrcText.Channel(message.Room), Encoding.UTF8.GetString(message.Text.Span)),
             // modern.ircdocs.horse, "INVITE message": the target gets an INVITE with the inviter as its source.
             ChatMessageKind.Invited => IrcText.Line(source, "INVITE", message.Detail, IrcText.Channel(message.Room)),
+            // No prefix: "the message originated from the connection from which it was received" (RFC 2812
+            // section 2.3), the server; the renderer is shared and does not know the server's name.
+            ChatMessageKind.ServerNotice => IrcText.TextLine(null, "NOTICE", IrcText.Channel(message.Room), "*** " + Encoding.UTF8.GetString(message.Text.Span)),
+            ChatMessageKind.ServerNoticeToMember => IrcText.TextLine(null, "NOTICE", message.Room, "*** " + Encoding.UTF8.GetString(message.Text.Span)),
             _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, "no IRC wording"),
         };
     }

@@ -443,6 +443,25 @@ public sealed class IrcSession : ChatSession
         RelayBatch();
         string name = Clean(nick);
         var target = NickName.IsValid(name) ? Hub.FindByNick(name) : null;
+        if (target is null && NickName.IsValid(name) && Hub.Backplane is { } backplane)
+        {
+            // Not here: maybe on another instance (a round trip, off the event loop).
+            string said = Encoding.UTF8.GetString(text);
+            var message = isNotice ? ChatMessage.PrivateNotice(Nick, name, said, Member.UserHost)
+                : isAction ? ChatMessage.PrivateAction(Nick, name, said, Member.UserHost)
+                : ChatMessage.Private(Nick, name, said, Member.UserHost);
+            ContinueOffLoop(async () =>
+            {
+                if (await backplane.SendToNickAsync(message).ConfigureAwait(false) != BackplaneAnswer.Yes && !isNotice)
+                {
+                    Numeric(IrcNumeric.NoSuchNick, name, "No such nick/channel");
+                }
+
+                return true;
+            });
+            return;
+        }
+
         if (target is null || target.Nick.Length == 0)
         {
             if (!isNotice)

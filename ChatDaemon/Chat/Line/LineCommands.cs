@@ -16,8 +16,8 @@ internal static class LineCommands
     [
         new("nick", "/nick NAME", "change your nick (" + NickName.Rule + ")", Nick),
         new("join", "/join ROOM", "leave your room and join ROOM (created on demand)", Join),
-        new("who", "/who", "who is in your room", Who, WalksSharedState: true),
-        new("rooms", "/rooms [PREFIX]", "list the rooms (those starting with PREFIX)", Rooms, WalksSharedState: true),
+        new("who", "/who", "who is in your room", Who),
+        new("rooms", "/rooms [PREFIX]", "list the rooms (those starting with PREFIX)", Rooms),
         new("msg", "/msg NICK text", "private message", Msg),
         new("me", "/me action", "tell the room what you do", Me),
         new("quit", "/quit [reason]", "leave", Quit),
@@ -73,7 +73,20 @@ internal static class LineCommands
             return true;
         }
 
-        if (!session.TryChangeNick(nick, out _))
+        // Other instances are asked whether the nick is free: a round trip that must not hold up the event loop.
+        if (session.Hub.Backplane is not null)
+        {
+            session.ContinueOffLoop(() => ChangeNickAsync(session, nick));
+            return true;
+        }
+
+        // Without a backplane nothing is waited for: the change is done when this returns.
+        return ChangeNickAsync(session, nick).GetAwaiter().GetResult();
+    }
+
+    private static async Task<bool> ChangeNickAsync(LineSession session, string nick)
+    {
+        if (!await session.TryChangeNickAsync(nick).ConfigureAwait(false))
         {
             session.Send(LineText.Error($"nick {nick} is taken"));
             return true;
@@ -128,6 +141,23 @@ internal static class LineCommands
         string nick = argument[..space];
         string text = argument[(space + 1)..].TrimStart(' ', '\t');
         var target = NickName.IsValid(nick) ? session.Hub.FindByNick(nick) : null;
+        if (target is null && NickName.IsValid(nick) && session.Hub.Backplane is { } backplane)
+        {
+            // Not here: maybe on another instance (a round trip, off the event loop).
+            var message = ChatMessage.Private(session.Member.Nick, nick, text, session.Member.UserHost);
+            session.ContinueOffLoop(async () =>
+            {
+                session.Send(await backplane.SendToNickAsync(message).ConfigureAwait(false) switch
+                {
+                    BackplaneAnswer.Yes => LineText.Line($"-> *{nick}* {text}"),
+                    BackplaneAnswer.No => LineText.Error($"no such nick: {nick}"),
+                    _ => LineText.Error($"no such nick here: {nick} (the other servers cannot be reached now)"),
+                });
+                return true;
+            });
+            return true;
+        }
+
         if (target is null)
         {
             session.Send(LineText.Error($"no such nick: {nick}"));
@@ -139,31 +169,60 @@ internal static class LineCommands
         return true;
     }
 
-    /// <summary>The members of the client's room by nick: the first <see cref="WhoShows"/>, then how many more.</summary>
+    /// <summary>
+    /// The members of the client's room by nick, on every instance: the first <see cref="WhoShows"/>, then how
+    /// many more. Runs off the event loop (it walks the room, and asks the other instances).
+    /// </summary>
     private static bool Who(LineSession session, string argument)
     {
         var room = session.Room;
-        var nicks = ListReply.First(room.Members.Select(m => m.Nick), WhoShows, NickName.Comparer, out int total);
-        session.SendAll(ListReply.Render($"in {room.Name}: ", $"in {room.Name}: {total} members", nicks, total));
+        session.ContinueOffLoop(() => WhoAsync(session, room));
+        return true;
+    }
+
+    private static async Task<bool> WhoAsync(LineSession session, ChatRoom room)
+    {
+        IEnumerable<string> members = room.Members.Select(m => m.Nick);
+        string unreachable = "";
+        if (session.Hub.Backplane is { } backplane)
+        {
+            if (await backplane.RemoteMembersAsync(room.Name).ConfigureAwait(false) is { } remote)
+            {
+                members = members.Concat(remote);
+            }
+            else
+            {
+                unreachable = " (on this server: the others cannot be reached now)";
+            }
+        }
+
+        var nicks = ListReply.First(members, WhoShows, NickName.Comparer, out int total);
+        session.SendAll(ListReply.Render($"in {room.Name}: ", $"in {room.Name}: {total} members{unreachable}", nicks, total));
         return true;
     }
 
     /// <summary>The rooms by name (those starting with the argument if given): the first <see cref="RoomsShows"/>, then how many more.</summary>
     private static bool Rooms(LineSession session, string prefix)
     {
-        if (prefix.StartsWith('#'))
-        {
-            prefix = prefix[1..];
-        }
+        session.ContinueOffLoop(() => RoomsAsync(session, prefix.StartsWith('#') ? prefix[1..] : prefix));
+        return true;
+    }
 
-        var rooms = session.Hub.Rooms
-            .Select(r => (r.Name, Members: r.Members.Length))
+    private static async Task<bool> RoomsAsync(LineSession session, string prefix)
+    {
+        var (all, unreachable) = await session.Hub.RoomsOfEveryInstanceAsync().ConfigureAwait(false);
+        var rooms = all
             .Where(r => r.Members > 0 && r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
         var order = Comparer<(string Name, int Members)>.Create((a, b) => RoomName.Comparer.Compare(a.Name, b.Name));
         var first = ListReply.First(rooms, RoomsShows, order, out int total);
         string heading = prefix.Length == 0
             ? $"rooms: {total} (narrow the list with /rooms PREFIX)"
             : $"rooms: {total} starting with {prefix}";
+        if (unreachable)
+        {
+            heading += " on this server (the others cannot be reached now)";
+        }
+
         session.SendAll(ListReply.Render("rooms: ", heading, first.Select(r => $"{r.Name} ({r.Members})").ToList(), total));
         return true;
     }

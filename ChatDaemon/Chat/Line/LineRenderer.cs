@@ -35,6 +35,7 @@ public sealed class LineRenderer : IChatRenderer
             : $"{message.From} set the topic of {message.Room}: {Encoding.UTF8.GetString(message.Text.Span)}"),
         ChatMessageKind.NickChanged => LineText.Notice($"{message.From} is now known as {message.Detail}"),
         ChatMessageKind.Invited => LineText.Notice($"{message.From} invites you to {message.Room} (/join {message.Room})"),
+        ChatMessageKind.ServerNotice or ChatMessageKind.ServerNoticeToMember => LineText.Notice(Encoding.UTF8.GetString(message.Text.Span)),
         _ => throw new ArgumentOutOfRangeException(nameof(message), message.Kind, "no line-protocol wording"),
     };
 
