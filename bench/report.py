@@ -313,6 +313,100 @@ if irc_labels or irc_idle:
             verdicts.append(("Idle memory per IRC client ≤ ngIRCd's and InspIRCd's", "not run",
                              "ChatDaemon not measured" if peers else "no IRC server measured"))
 
+# ------------------------------------------------------------------ rooms across instances (issue 16)
+bp_setup = next((r for r in rows if r.get("scenario") == "backplane-setup"), None)
+bp_keys = [k for k in groups if k[0] == "backplane"]
+if bp_keys:
+    inst_cpu = float(bp_setup["instance_cpu"]) if bp_setup else None
+    redis_cpu = float(bp_setup["redis_cpu"]) if bp_setup else None
+
+    def bp_order(server):  # none-1, redis-1, redis-2, redis-3, redis-3-redis0.15, redis-3-redis0.1
+        parts = server.split("-")
+        return (parts[0] != "none", int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0, len(parts),
+                -float(parts[2][len("redis"):]) if len(parts) > 2 else 0)
+
+    def bp_n(server):
+        return int(server.split("-")[1])
+
+    def bp_redis_budget(server):
+        parts = server.split("-")
+        return float(parts[2][len("redis"):]) if len(parts) > 2 else redis_cpu
+
+    def bp_name(server):
+        parts = server.split("-")
+        if parts[0] == "none":
+            return "1, no backplane"
+        return f"{parts[1]}, Redis" + (f" (Redis at {parts[2][len('redis'):]} CPU)" if len(parts) > 2 else "")
+
+    def inst_cores(r):
+        n = bp_n(r["server"])
+        return sum(r["cpu_pids_s"][:n]) / n / r["duration_s"]
+
+    def redis_cores(r):
+        n = bp_n(r["server"])
+        return r["cpu_pids_s"][n] / r["duration_s"] if len(r["cpu_pids_s"]) > n else None
+
+    def ns_per_delivery(r):
+        n = bp_n(r["server"])
+        d = r["deliveries_per_s"] * r["duration_s"]
+        return sum(r["cpu_pids_s"][:n]) / d * 1e9 if d else None
+
+    def us_redis_per_message(r):
+        c = redis_cores(r)
+        return c * r["duration_s"] / r["sent"] * 1e6 if c is not None and r["sent"] else None
+
+    def lat_of(name, p):
+        return lambda r: r.get(name, {}).get(p)
+
+    w("## 8. Rooms across instances through Redis (issue 16)\n")
+    w("One room spread over N ChatDaemon instances (client i on instance i mod N) that share one redis-server "
+      f"{bp_setup.get('redis_version', '?') if bp_setup else '?'} (`Backplane:Kind=Redis`, also for N = 1, so that "
+      "every message is published), and N = 1 without a backplane as the baseline. "
+      f"{bp_setup.get('senders', 6) if bp_setup else 6} senders spread over the instances keep W messages in flight each; a "
+      "message stops being in flight once the observer on every instance has it. Deliveries/s counts every "
+      "message line any client receives (a sender does not get its own: members-1 per message). Every server "
+      "process runs under its own CPU budget, the load generator outside them: "
+      + (f"{inst_cpu:g} CPU per instance and {redis_cpu:g} CPU for Redis unless named, by "
+         f"{bp_setup['limit']}" + (f" (quota per {bp_setup['period_us'] / 1000:g} ms period)" if bp_setup['limit'].startswith('cgroup') else "")
+         if bp_setup else "see bench/run")
+      + ". CPU is each process's utime+stime over the measured window (`/proc/PID/stat`); "
+      "per delivery it is the instances' sum divided by all deliveries; Redis per message is its CPU divided by the "
+      "messages sent. Latency is send → receipt at an observer, local when sender and observer share an instance, "
+      "cross when the message came through Redis. Bound by: which budget was used up (at least 90 %; for the instances, the busiest one).\n")
+    w("| members, window | instances | deliveries/s | vs 1 without | messages/s | instance CPU (each, of budget) | instance CPU per delivery | Redis CPU (of budget) | Redis CPU per message | local p50 / p99 | cross-instance p50 / p99 | bound by |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    bp_labels = sorted({k[2] for k in bp_keys}, key=lambda l: [int(t.split("=")[1]) for t in l.split()])
+    for l in bp_labels:
+        base = med(("backplane", "none-1", l), lambda r: r["deliveries_per_s"])[0]
+        for srv in sorted({k[1] for k in bp_keys if k[2] == l}, key=bp_order):
+            key = ("backplane", srv, l)
+            runs = ok_runs(key)
+            if not runs:
+                w(f"| {l} | {bp_name(srv)} | failed | | | | | | | | | |")
+                continue
+            dm = med(key, lambda r: r["deliveries_per_s"])[0]
+            ic = med(key, inst_cores)[0]
+            rc = med(key, redis_cores)[0]
+            rb = bp_redis_budget(srv)
+            # the room goes as fast as its slowest instance (a message is in flight until every instance has it)
+            imax = med(key, lambda r: max(r["cpu_pids_s"][:bp_n(r["server"])]) / r["duration_s"])[0]
+            i_sat = inst_cpu is not None and imax >= 0.9 * inst_cpu
+            r_sat = rc is not None and rb is not None and rc >= 0.9 * rb
+            bound = "instances and Redis" if i_sat and r_sat else "instances" if i_sat else "**Redis**" if r_sat else "neither (generator, machine)"
+            local = "latency" if bp_n(srv) == 1 else "latency_local"
+            cross = (f"{cell(key, lat_of('latency_cross', 'p50_us'), fmt_us)} / {cell(key, lat_of('latency_cross', 'p99_us'), fmt_us)}"
+                     if bp_n(srv) > 1 else "–")
+            w(f"| {l} | {bp_name(srv)} | {cell(key, lambda r: r['deliveries_per_s'])} | {fmt_ratio(ratio(dm, base))} | "
+              f"{cell(key, lambda r: r['sent'] / r['duration_s'])} | "
+              f"{ic:.2f} cores" + (f" ({ic / inst_cpu:.0%})" if inst_cpu else "") + " | "
+              f"{cell(key, ns_per_delivery, lambda v: f'{v:,.0f} ns')} | "
+              + ("–" if rc is None else f"{rc:.3f} cores" + (f" ({rc / rb:.0%})" if rb else "")) + " | "
+              + ("–" if rc is None else cell(key, us_redis_per_message, lambda v: f"{v:.2f} µs")) + " | "
+              f"{cell(key, lat_of(local, 'p50_us'), fmt_us)} / {cell(key, lat_of(local, 'p99_us'), fmt_us)} | {cross} | {bound} |")
+    gaps = sum(r.get("order_gaps", 0) for k in bp_keys for r in ok_runs(k))
+    w("")
+    w(f"Order: every observer checked each sender's numbers; {gaps} out of order or missing over all runs.\n")
+
 # ------------------------------------------------------------------ generator vs server CPU
 w("## The load generator is not the bottleneck\n")
 w("CPU seconds used during the loaded phase (warm-up + measurement), median per configuration. The generator is one "

@@ -11,6 +11,14 @@
  *         any relay format ("<nick> text" here, "<user#N> text" for ncat --chat). A message stops being
  *         in flight when the observer receives it; every '~' received by any connection counts as one
  *         delivery.
+ *         With --ports P1,P2,.. (rooms across instances, issue 16) connection i connects to port i % K, so the
+ *         room's members are spread over K instances; connections 0..K-1 are observers (observer k on
+ *         instance k) and K..K+S-1 the senders. A message stops being in flight once every observer has
+ *         received it, so the window bounds what crosses the broker too. Latency is recorded per observer
+ *         and split into local (sender and observer on one instance) and cross-instance; each observer checks
+ *         that every sender's numbers arrive in order without gaps. Before the measured phase each observer
+ *         sends probes until all others receive them (the instances listen to the room's channel).
+ *         --cpu-pids samples the CPU time of each process named over exactly the measured window.
  *   irc   chat over IRC (RFC 2812 client commands): N clients register (NICK, USER, wait for 001), JOIN one
  *         channel (--channel) and are ready at the end of its NAMES list (366); once all are, connections
  *         1..S send "PRIVMSG #chan :~Q<sender>:<seq>:<t_ns>;xxx" with W in flight each, acknowledged by the
@@ -157,6 +165,16 @@ static struct conn *C;
 static int ncon;
 static int ep;
 static struct sockaddr_in dst;
+/* --ports: the instances a room is spread over (connection i goes to dsts[i % nports]) */
+#define MAXPORTS 16
+static struct sockaddr_in dsts[MAXPORTS];
+static int nports = 1;
+static int cpu_pids[MAXPORTS], ncpu_pids;
+static double cpu_pid0[MAXPORTS], cpu_pid1[MAXPORTS];
+static uint64_t m_deliv_port[MAXPORTS];
+static struct hist HL, HX; /* latency seen by an observer on the sender's own instance, on another one */
+static uint64_t *ack_next; /* [sender * nports + observer]: the sender's next number that observer expects */
+static uint64_t order_gaps, order_missed, order_behind;
 static volatile sig_atomic_t alarm_fired;
 
 static uint64_t t_measure_start, t_measure_end;
@@ -306,6 +324,7 @@ static void conn_flush(struct conn *c)
 static int start_connect(int i, const struct sockaddr_in *to)
 {
     struct conn *c = &C[i];
+    if (nports > 1 && to == &dst) to = &dsts[i % nports];
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) die("socket");
     int one = 1;
@@ -365,7 +384,7 @@ static ssize_t drain(struct conn *c)
 /* ---------- IRC clients ---------- */
 static int chat_first_sender = 1;
 static struct conn *observer;
-static void observer_line(const char *l, size_t n, uint64_t t);
+static void observer_line(struct conn *o, const char *l, size_t n, uint64_t t);
 
 /* "b" + the index in base 36: unique per run and at most 9 characters, RFC 2812's nick length and
    ngIRCd's default MaxNickLength (a nick may not start with a digit) */
@@ -418,7 +437,7 @@ static void irc_line(struct conn *c, const char *l, size_t n, uint64_t t)
     size_t cl = (size_t)((sp ? sp : end) - p);
     if (cl == 7 && memcmp(p, "PRIVMSG", 7) == 0) {
         if (measuring) m_deliveries++;
-        if (c == observer) observer_line(l, n, t);
+        if (c == observer) observer_line(c, l, n, t);
         return;
     }
     if (cl == 4 && memcmp(p, "PING", 4) == 0) {
@@ -631,6 +650,7 @@ static void run_loop(read_fn on_read, uint64_t t_end, uint64_t t_warm_end)
         if (!measuring && t >= t_warm_end && t < t_end) {
             measuring = 1;
             t_measure_start = t;
+            for (int i = 0; i < ncpu_pids; i++) cpu_pid0[i] = proc_cpu_s(cpu_pids[i]);
         }
         if (t >= t_end) break;
         int k = epoll_wait(ep, ev, 1024, opt.busy_poll ? 0 : 10);
@@ -646,6 +666,8 @@ static void run_loop(read_fn on_read, uint64_t t_end, uint64_t t_warm_end)
         }
     }
     t_measure_end = now_ns();
+    if (measuring)
+        for (int i = 0; i < ncpu_pids; i++) cpu_pid1[i] = proc_cpu_s(cpu_pids[i]);
     measuring = 0;
 }
 
@@ -672,21 +694,47 @@ static void chat_send(struct conn *c, int sidx, int k)
     conn_send(c, buf, off);
 }
 
-static void observer_line(const char *l, size_t n, uint64_t t)
+/* readiness probes, "~R<observer>:<round>;" (see probe_instances) */
+static int *probe_seen;  /* [observer * nports + from]: the last round observer saw from that observer */
+
+static void observer_line(struct conn *o, const char *l, size_t n, uint64_t t)
 {
+    int k = (int)(o - C); /* the observer's index is its instance's (0 without --ports) */
     const char *m = memmem(l, n, "~Q", 2);
-    if (!m) return;
+    if (!m) {
+        const char *r = probe_seen ? memmem(l, n, "~R", 2) : NULL;
+        if (!r) return;
+        char *e;
+        long from = strtol(r + 2, &e, 10);
+        if (*e != ':' || from < 0 || from >= nports) return;
+        long round = strtol(e + 1, &e, 10);
+        if (*e == ';') probe_seen[k * nports + from] = (int)round;
+        return;
+    }
     char *e;
     long sidx = strtol(m + 2, &e, 10);
     if (*e != ':') return;
-    strtoull(e + 1, &e, 10);
+    unsigned long long seq = strtoull(e + 1, &e, 10);
     if (*e != ':') return;
     unsigned long long ts = strtoull(e + 1, &e, 10);
     if (*e != ';') return;
     if (sidx < chat_first_sender || sidx >= chat_first_sender + opt.senders) return;
     struct conn *s = &C[sidx];
-    if (measuring) hrec(&H, t - ts);
-    if (s->inflight) s->inflight--;
+    if (measuring) {
+        hrec(&H, t - ts);
+        if (nports > 1) hrec((int)(sidx % nports) == k ? &HL : &HX, t - ts);
+    }
+    /* in flight until every observer has it: the lowest next number expected by any observer */
+    uint64_t *next = &ack_next[(size_t)(sidx - chat_first_sender) * (size_t)nports];
+    if (seq != next[k]) {
+        order_gaps++;
+        if (seq > next[k]) order_missed += seq - next[k];
+        else order_behind++;
+    }
+    if (seq + 1 > next[k]) next[k] = seq + 1;
+    uint64_t acked = next[0];
+    for (int j = 1; j < nports; j++) if (next[j] < acked) acked = next[j];
+    s->inflight = s->seq > acked ? (uint32_t)(s->seq - acked) : 0;
     if (s->state == C_READY && s->inflight < (uint32_t)opt.window) chat_send(s, (int)sidx, (int)(opt.window - s->inflight));
 }
 
@@ -699,8 +747,13 @@ static void chat_read_cb(struct conn *c)
             if (errno != EAGAIN) conn_close(c, 0);
             return;
         }
-        if (measuring) { m_deliveries += count_byte(rxbuf, (size_t)r, '~'); m_bytes_in += (uint64_t)r; }
-        if (c == observer) {
+        if (measuring) {
+            uint64_t k = count_byte(rxbuf, (size_t)r, '~');
+            m_deliveries += k;
+            m_deliv_port[(c - C) % nports] += k;
+            m_bytes_in += (uint64_t)r;
+        }
+        if (c - C < nports) {
             uint64_t t = now_ns();
             const char *p = rxbuf, *end = rxbuf + r;
             while (p < end) {
@@ -716,15 +769,44 @@ static void chat_read_cb(struct conn *c)
                     size_t take = (size_t)(nl - p);
                     if (c->part_len + take > 4096) take = 4096 - c->part_len;
                     memcpy(c->part + c->part_len, p, take);
-                    observer_line(c->part, c->part_len + take, t);
+                    observer_line(c, c->part, c->part_len + take, t);
                     c->part_len = 0;
                 } else {
-                    observer_line(p, (size_t)(nl - p), t);
+                    observer_line(c, p, (size_t)(nl - p), t);
                 }
                 p = nl + 1;
             }
         }
         if ((size_t)r < sizeof rxbuf) return;
+    }
+}
+
+/* Rooms across instances: the observers send probes, round after round, until each one's latest round has
+   reached every other observer (each instance then listens to the room's channel). Returns 0 when ready. */
+static int probe_instances(int *rounds)
+{
+    probe_seen = malloc((size_t)nports * (size_t)nports * sizeof *probe_seen);
+    if (!probe_seen) die("malloc");
+    for (int i = 0; i < nports * nports; i++) probe_seen[i] = -1;
+    uint64_t deadline = now_ns() + (uint64_t)(opt.setup_timeout * 1e9);
+    for (int round = 1;; round++) {
+        for (int k = 0; k < nports; k++) {
+            char buf[64];
+            int n = snprintf(buf, sizeof buf, "~R%d:%d;\r\n", k, round);
+            conn_send(&C[k], buf, (uint32_t)n);
+        }
+        uint64_t t = now_ns() + 100000000ull;
+        run_loop(chat_read_cb, t, t);
+        if (closed_unexpected) return -1;
+        int all = 1;
+        for (int k = 0; k < nports; k++)
+            for (int j = 0; j < nports; j++)
+                if (j != k && probe_seen[k * nports + j] != round) all = 0;
+        if (all) { *rounds = round; return 0; }
+        if (now_ns() > deadline) {
+            fprintf(stderr, "loadgen: the instances do not hear each other (probes not received after %d rounds)\n", round);
+            return -1;
+        }
     }
 }
 
@@ -797,6 +879,9 @@ static void usage(void)
             "  --join-rooms K       after the greeting send /join idle<i%%K> (idle/hold: keeps the lobby small;\n"
             "                       irc-idle: JOIN #idle<i%%K> instead of --channel)\n"
             "  --busy-poll          spin on epoll_wait(0) instead of sleeping (see RESULTS.md)\n"
+            "  --ports P1,P2,..     chat: spread the connections over these ports (instances sharing a room);\n"
+            "                       observers 0..K-1, one per instance; latency split into local and cross\n"
+            "  --cpu-pids P1,P2,..  CPU time of each process over the measured window (cpu_pids_s)\n"
             "  --label TEXT         copied into the JSON\n");
     exit(2);
 }
@@ -810,7 +895,7 @@ int main(int argc, char **argv)
         { "quiesce-ms", 1, 0, 'q' }, { "settle-s", 1, 0, 'Z' }, { "setup-timeout", 1, 0, 't' }, { "pid", 1, 0, 'P' }, { "src-from", 1, 0, 'f' },
         { "per-src", 1, 0, 'F' }, { "echo-port", 1, 0, 'e' }, { "echo-redis", 0, 0, 'R' },
         { "connect-batch", 1, 0, 'b' }, { "label", 1, 0, 'l' }, { "busy-poll", 0, 0, 'B' }, { "send-line", 1, 0, 'L' }, { "ready-file", 1, 0, 'Y' }, { "join-rooms", 1, 0, 'J' },
-        { "channel", 1, 0, 'C' }, { 0, 0, 0, 0 },
+        { "channel", 1, 0, 'C' }, { "ports", 1, 0, 'K' }, { "cpu-pids", 1, 0, 'U' }, { 0, 0, 0, 0 },
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -851,6 +936,23 @@ int main(int argc, char **argv)
         case 'Y': ready_file = optarg; break;
         case 'J': opt.join_rooms = atoi(optarg); break;
         case 'C': snprintf(opt.channel, sizeof opt.channel, "%s", optarg); break;
+        case 'K':
+        case 'U': {
+            /* comma-separated lists: --ports P1,P2,... and --cpu-pids PID1,PID2,... */
+            int *into = ch == 'K' ? &nports : &ncpu_pids, k = 0;
+            for (char *tok = strtok(optarg, ","); tok; tok = strtok(NULL, ",")) {
+                if (k == MAXPORTS) usage();
+                int v = atoi(tok);
+                if (v <= 0) usage();
+                if (ch == 'K') dsts[k].sin_port = htons((uint16_t)v);
+                else cpu_pids[k] = v;
+                k++;
+            }
+            if (k == 0) usage();
+            *into = k;
+            if (ch == 'K') opt.port = ntohs(dsts[0].sin_port);
+            break;
+        }
         default: usage();
         }
     }
@@ -863,6 +965,10 @@ int main(int argc, char **argv)
     }
     if ((opt.mode == M_CHAT || opt.mode == M_IRC) && (opt.senders < 1 || opt.senders >= opt.conns || opt.window < 1)) {
         fprintf(stderr, "loadgen: chat and irc need 1 <= senders < conns and window >= 1\n");
+        return 2;
+    }
+    if (nports > 1 && (opt.mode != M_CHAT || opt.senders + nports > opt.conns)) {
+        fprintf(stderr, "loadgen: --ports needs chat mode and conns >= ports + senders\n");
         return 2;
     }
     if (opt.mode == M_IDLE && opt.echo_port <= 0 && !opt.irc) usage();
@@ -892,6 +998,10 @@ int main(int argc, char **argv)
     dst.sin_family = AF_INET;
     dst.sin_port = htons((uint16_t)opt.port);
     inet_pton(AF_INET, opt.host, &dst.sin_addr);
+    for (int k = 0; k < nports; k++) {
+        dsts[k].sin_family = AF_INET;
+        dsts[k].sin_addr = dst.sin_addr;
+    }
 
     if (opt.mode == M_FIRST) return first_line();
     long rss_before = read_vmrss_kib(opt.pid);
@@ -920,10 +1030,17 @@ int main(int argc, char **argv)
         /* IRC: every client is registered and in the channel (its own 366 seen) before anyone sends */
         if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
         observer = &C[0];
-        if (!observer->part) {
-            observer->part_cap = 4096;
-            observer->part = malloc(4096 + 64);
-        }
+        for (int k = 0; k < nports; k++)
+            if (!C[k].part) {
+                C[k].part_cap = 4096;
+                C[k].part = malloc(4096 + 64);
+                if (!C[k].part) die("malloc");
+            }
+        chat_first_sender = nports;
+        ack_next = calloc((size_t)opt.senders * (size_t)nports, sizeof *ack_next);
+        if (!ack_next) die("calloc");
+        int probe_rounds = 0;
+        if (nports > 1 && probe_instances(&probe_rounds) != 0) goto fail;
         double lg0 = self_cpu_s(), sv0 = proc_cpu_s(opt.pid);
         uint64_t ts = now_ns();
         for (int s = 0; s < opt.senders; s++) chat_send(&C[chat_first_sender + s], chat_first_sender + s, opt.window);
@@ -938,9 +1055,26 @@ int main(int argc, char **argv)
                "\"deliveries_per_s\":%.1f,\"observed_per_s\":%.1f,",
                (te - ts) / 1e9, opt.senders, opt.window, opt.size, (unsigned long long)m_sent,
                (unsigned long long)m_deliveries, m_deliveries / secs, H.n / secs);
+        if (nports > 1) {
+            printf("\"instances\":%d,\"probe_rounds\":%d,\"deliveries_by_instance\":[", nports, probe_rounds);
+            for (int k = 0; k < nports; k++) printf("%s%llu", k ? "," : "", (unsigned long long)m_deliv_port[k]);
+            printf("],\"order_gaps\":%llu,\"missed\":%llu,\"behind\":%llu,", (unsigned long long)order_gaps,
+                   (unsigned long long)order_missed, (unsigned long long)order_behind);
+            hjson("latency_local", &HL);
+            printf(",");
+            hjson("latency_cross", &HX);
+            printf(",");
+        }
+        if (ncpu_pids > 0) {
+            /* over exactly the measured window (duration_s) */
+            printf("\"cpu_pids_s\":[");
+            for (int k = 0; k < ncpu_pids; k++)
+                printf("%s%.3f", k ? "," : "", cpu_pid0[k] >= 0 && cpu_pid1[k] >= 0 ? cpu_pid1[k] - cpu_pid0[k] : -1.0);
+            printf("],");
+        }
         hjson("latency", &H);
         printf("}\n");
-        if (closed_unexpected || irc_errors || H.n == 0) goto fail_quiet;
+        if (closed_unexpected || irc_errors || H.n == 0 || (nports > 1 && HX.n == 0)) goto fail_quiet;
     } else if (opt.mode == M_HOLD) {
         if (setup(0, opt.conns, &dst, opt.greet_lines) != 0) goto fail;
         if (ready_file) {
