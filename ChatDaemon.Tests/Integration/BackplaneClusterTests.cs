@@ -382,3 +382,76 @@ public sealed class BackplaneSecuredRedisTests
         }
     }
 }
+
+/// <summary>
+/// A subscriber that stops reading while its rooms are busy: Redis closes its connection once its output buffer
+/// passes client-output-buffer-limit pubsub, and the daemon says so and counts what it missed.
+/// </summary>
+public sealed class BackplaneSlowSubscriberTests
+{
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    [Fact]
+    public async Task A_daemon_that_reads_too_slowly_is_cut_off_by_Redis_and_reports_it_and_the_gap()
+    {
+        using var redis = await RedisServer.StartAsync("--client-output-buffer-limit", "pubsub 256kb 0 0");
+        string directory = Directory.CreateTempSubdirectory("chatdaemon-backplane-slow-").FullName;
+        try
+        {
+            string config = Path.Combine(directory, "chatdaemon.json");
+            File.WriteAllText(config, $$"""{ "Backplane": { "Kind": "Redis", "Redis": { "Endpoints": [ "{{redis.Endpoint}}" ], "InstanceId": "slow" } } }""");
+            using var daemon = DaemonProcess.Start("--config", config, "--listen", "chat=127.0.0.1:0");
+            int port = int.Parse((await daemon.WaitForOutputAsync(@"Listening for chat on 127\.0\.0\.1:(\d+)")).Groups[1].Value);
+            await daemon.WaitForOutputAsync("Ready: listening on");
+            await using var alice = await (await LineClient.ConnectAsync(port)).WithNickAsync("alice");
+
+            await using var publisher = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+            var channel = StackExchange.Redis.RedisChannel.Literal("chatdaemon:room:lobby");
+            byte[] Numbered(long sequence, string text) =>
+                ChatDaemon.Backplane.BackplaneEnvelope.Encode("elsewhere", sequence, ChatMessage.Say("zed", "lobby", System.Text.Encoding.UTF8.GetBytes(text)));
+
+            // Heard while the daemon still reads: the daemon listens to the room from here on.
+            await BackplaneClusterTests.WaitForAsync(async () =>
+            {
+                await publisher.GetSubscriber().PublishAsync(channel, Numbered(1, "first"));
+                return await alice.TryReadLineAsync(TimeSpan.FromMilliseconds(200)) == "<zed> first";
+            }, "the daemon does not hear the room");
+
+            // The daemon stops reading (SIGSTOP) while 8 MB are published to its room: far past the 256 KB limit.
+            daemon.Signal(SigStop);
+            try
+            {
+                string big = new('x', 8 * 1024);
+                for (long sequence = 2; sequence <= 1001; sequence++)
+                {
+                    await publisher.GetSubscriber().PublishAsync(channel, Numbered(sequence, big));
+                }
+
+                // Redis, not the daemon (stopped), closed the daemon's subscription connection.
+                await BackplaneClusterTests.WaitForAsync(
+                    async () => !(await redis.QueryAsync("CLIENT LIST TYPE pubsub")).Contains("name=chatdaemon", StringComparison.Ordinal),
+                    "Redis did not cut the stopped subscriber off");
+            }
+            finally
+            {
+                daemon.Signal(SigCont);
+            }
+
+            await daemon.WaitForOutputAsync("BackplaneSubscriptionCutOff|Redis closed this instance's subscription connection", TimeSpan.FromSeconds(20));
+
+            // Listening again, the next message shows how many were lost.
+            await BackplaneClusterTests.WaitForAsync(async () =>
+            {
+                await publisher.GetSubscriber().PublishAsync(channel, Numbered(1002, "after"));
+                return await alice.ReadUntilAsync(l => !l.StartsWith("<zed> xxx", StringComparison.Ordinal) && !l.Contains("cannot be reached", StringComparison.Ordinal) && !l.Contains("reached again", StringComparison.Ordinal), TimeSpan.FromSeconds(2)) == "<zed> after";
+            }, "the room is not heard again after the cut-off");
+            var gap = await daemon.WaitForOutputAsync(@"Room lobby: (\d+) messages of instance elsewhere did not arrive");
+            Assert.True(long.Parse(gap.Groups[1].Value) > 0);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
