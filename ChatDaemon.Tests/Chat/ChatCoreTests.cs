@@ -114,7 +114,7 @@ public sealed class ChatCoreTests
         _hub.Join("b", dave);
         _hub.Join("b", erin);
 
-        ChatHub.TellRoommates(carol, room => ChatMessage.NickChanged("carol", "caz", room.Name));
+        _hub.TellRoommates(carol, room => ChatMessage.NickChanged("carol", "caz", room.Name));
 
         Assert.Equal("* carol is now known as caz\r\n", Pending(dave));
         Assert.Equal("* carol is now known as caz\r\n", Pending(erin));

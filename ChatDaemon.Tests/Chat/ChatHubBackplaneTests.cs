@@ -107,6 +107,28 @@ public sealed class ChatHubBackplaneTests
     }
 
     [Fact]
+    public void An_event_told_in_several_rooms_crosses_as_one_and_is_heard_once_per_member_when_it_comes_back()
+    {
+        var carol = NewMember();
+        Assert.True(_hub.TryClaimNick("carol", carol));
+        _hub.Join("lobby", carol);
+        _hub.Join("dev", carol);
+        _backplane.Calls.Clear();
+
+        _hub.TellRoommates(carol, room => ChatMessage.NickChanged("carol", "caz", room.Name));
+        Assert.Equal(["once lobby,dev"], _backplane.Calls);
+
+        // The same event from another instance, one share per room: carol, in both, hears it once.
+        _hub.DeliverOnceFromBackplane(ChatMessage.NickChanged("zed", "zen", "lobby"), "b/1#7");
+        _hub.DeliverOnceFromBackplane(ChatMessage.NickChanged("zed", "zen", "dev"), "b/1#7");
+        Assert.Equal("* zed is now known as zen\r\n", Pending(carol));
+
+        // Another event is another event.
+        _hub.DeliverOnceFromBackplane(ChatMessage.NickChanged("zen", "zed", "dev"), "b/1#8");
+        Assert.Equal("* zed is now known as zen\r\n* zen is now known as zed\r\n", Pending(carol));
+    }
+
+    [Fact]
     public void Rooms_are_told_about_the_link_in_each_members_protocol()
     {
         var line = NewMember();
@@ -139,6 +161,12 @@ public sealed class ChatHubBackplaneTests
         }
 
         public void Publish(ChatMessage message) => Published.Add(message);
+
+        public void PublishOnce(IReadOnlyList<ChatMessage> perRoom)
+        {
+            Calls.Add("once " + string.Join(",", perRoom.Select(m => m.Room)));
+            Published.AddRange(perRoom);
+        }
 
         public void RoomOpened(string room) => Calls.Add("opened " + room);
 

@@ -152,6 +152,30 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nick_change_or_quit_of_a_member_sharing_two_rooms_with_a_member_of_another_instance_is_told_once()
+    {
+        await using var carol = await IrcTestClient.ConnectAsync(_a.Port(ListenerProtocol.Irc), "carol");
+        await using var bob = await IrcTestClient.ConnectAsync(_b.Port(ListenerProtocol.Irc), "bob");
+        await carol.SendAsync("JOIN #lobby,#dev");
+        await carol.ReadUntilAsync(l => l.Contains(" 366 carol #dev ", StringComparison.Ordinal));
+        await BackplaneTests.WaitUntilListeningAsync(_a, "dev");
+        await bob.SendAsync("JOIN #lobby,#dev");
+        await bob.ReadUntilAsync(l => l.Contains(" 366 bob #dev ", StringComparison.Ordinal));
+        await BackplaneTests.WaitUntilListeningAsync(_b, "dev");
+        await carol.ReadUntilAsync(l => l.EndsWith("JOIN #dev", StringComparison.Ordinal));
+
+        await carol.SendAsync("NICK caz");
+        await carol.ReadUntilAsync(l => l.EndsWith("NICK caz", StringComparison.Ordinal));
+        await carol.SendAsync("QUIT :off");
+        Assert.Equal(":carol!~carol@127.0.0.1 NICK caz", await bob.ReadLineAsync());
+        Assert.Equal(":caz!~carol@127.0.0.1 QUIT :Quit: off", await bob.ReadLineAsync());
+
+        // Nothing more: each was heard once though it crossed in both rooms.
+        await bob.SendAsync("PING :check");
+        Assert.EndsWith("PONG irc.b.example :check", await bob.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task The_status_line_says_how_many_other_instances_are_linked()
     {
         var status = _a.Services.GetRequiredService<IControlStatusSource>();

@@ -10,25 +10,40 @@ namespace ChatDaemon.Backplane;
 /// sees a gap). Broker-neutral: the Redis backplane uses it, a NATS one can too.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: version (1 byte), kind (1), sequence (8), then origin, from, room, detail and user@host
-/// as UTF-8 strings with a 2-byte length, and the text with a 4-byte length. A receiver refuses a newer version
-/// rather than guessing at it.
+/// Layout, little-endian: version (1 byte), kind (1), sequence (8), in version 2 an event number (8), then origin,
+/// from, room, detail and user@host as UTF-8 strings with a 2-byte length, and the text with a 4-byte length.
+/// Version 2 is only used for the shares of one event told in several rooms (the event number ties them
+/// together), so an instance of the first version still reads everything else. A receiver refuses a newer
+/// version rather than guessing at it.
 /// </remarks>
 public static class BackplaneEnvelope
 {
     public const byte Version = 1;
 
+    /// <summary>The version of a message that is one room's share of an event (it carries the event's number).</summary>
+    public const byte EventVersion = 2;
+
     private const int HeaderBytes = 1 + 1 + 8;
 
-    public static byte[] Encode(string origin, long sequence, ChatMessage message)
+    /// <summary>
+    /// The message as it crosses; <paramref name="eventNumber"/> (not 0) when it is one room's share of an event
+    /// told in several rooms, the same number in each share.
+    /// </summary>
+    public static byte[] Encode(string origin, long sequence, ChatMessage message, long eventNumber = 0)
     {
-        int size = HeaderBytes + StringSize(origin) + StringSize(message.From) + StringSize(message.Room)
+        int header = eventNumber == 0 ? HeaderBytes : HeaderBytes + 8;
+        int size = header + StringSize(origin) + StringSize(message.From) + StringSize(message.Room)
             + StringSize(message.Detail) + StringSize(message.FromUserHost) + 4 + message.Text.Length;
         var bytes = new byte[size];
-        bytes[0] = Version;
+        bytes[0] = eventNumber == 0 ? Version : EventVersion;
         bytes[1] = (byte)message.Kind;
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(2), sequence);
-        int at = HeaderBytes;
+        if (eventNumber != 0)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(HeaderBytes), eventNumber);
+        }
+
+        int at = header;
         at = WriteString(bytes, at, origin);
         at = WriteString(bytes, at, message.From);
         at = WriteString(bytes, at, message.Room);
@@ -40,13 +55,18 @@ public static class BackplaneEnvelope
     }
 
     /// <summary>False for anything that is not an envelope of this version (another application's message on a shared channel).</summary>
-    public static bool TryDecode(ReadOnlyMemory<byte> bytes, out string origin, out long sequence, out ChatMessage message)
+    public static bool TryDecode(ReadOnlyMemory<byte> bytes, out string origin, out long sequence, out ChatMessage message) =>
+        TryDecode(bytes, out origin, out sequence, out _, out message);
+
+    /// <summary>As above, with the event number of a message that is one room's share of an event (0 for any other).</summary>
+    public static bool TryDecode(ReadOnlyMemory<byte> bytes, out string origin, out long sequence, out long eventNumber, out ChatMessage message)
     {
         origin = "";
         sequence = 0;
+        eventNumber = 0;
         message = null!;
         var span = bytes.Span;
-        if (span.Length < HeaderBytes || span[0] != Version || span[1] > (byte)ChatMessageKind.Invited)
+        if (span.Length < HeaderBytes || span[0] is not (Version or EventVersion) || span[1] > (byte)ChatMessageKind.Invited)
         {
             return false;
         }
@@ -54,6 +74,17 @@ public static class BackplaneEnvelope
         var kind = (ChatMessageKind)span[1];
         sequence = BinaryPrimitives.ReadInt64LittleEndian(span[2..]);
         int at = HeaderBytes;
+        if (span[0] == EventVersion)
+        {
+            if (span.Length < HeaderBytes + 8)
+            {
+                return false;
+            }
+
+            eventNumber = BinaryPrimitives.ReadInt64LittleEndian(span[HeaderBytes..]);
+            at += 8;
+        }
+
         if (!TryReadString(span, ref at, out origin) || !TryReadString(span, ref at, out string from) || !TryReadString(span, ref at, out string room)
             || !TryReadString(span, ref at, out string detail) || !TryReadString(span, ref at, out string userHost) || span.Length - at < 4)
         {

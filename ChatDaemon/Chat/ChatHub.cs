@@ -14,6 +14,7 @@ public sealed class ChatHub
     private readonly IChatBackplane? _backplane;
     private readonly ConcurrentDictionary<string, ChatRoom> _rooms = new(RoomName.Comparer);
     private readonly ConcurrentDictionary<string, ChatMember> _nicks = new(NickName.Comparer);
+    private readonly ConcurrentDictionary<string, RecentEvent> _toldOnce = new(StringComparer.Ordinal);
     private long _nextGuest;
     private long _linesOfDeparted;
 
@@ -167,12 +168,7 @@ public sealed class ChatHub
         string fresh = ClaimGuestNick(member);
         member.Deliver(ChatMessage.NickChanged(old, fresh, member.Rooms.Count > 0 ? member.Rooms[0].Name : "", userHost));
         member.Deliver(ChatMessage.ServerNoticeTo(fresh, $"the nick {old} belongs to someone on another server; you are now {fresh}"));
-        TellRoommates(member, room =>
-        {
-            var message = ChatMessage.NickChanged(old, fresh, room.Name, userHost);
-            _backplane?.Publish(message);
-            return message;
-        });
+        TellRoommates(member, room => ChatMessage.NickChanged(old, fresh, room.Name, userHost));
     }
 
     public ChatMember? FindByNick(string nick) => _nicks.GetValueOrDefault(nick);
@@ -240,15 +236,18 @@ public sealed class ChatHub
     {
         var rooms = member.Rooms;
         var told = rooms.Count > 1 && announce is not null ? new HashSet<ChatMember>() : null;
+        var crossing = _backplane is not null && announce is not null ? new List<ChatMessage>(rooms.Count) : null;
         foreach (var room in rooms)
         {
             LeaveQuietly(room, member, handingOver);
             if (announce?.Invoke(room) is { } message)
             {
                 Tell(room, message, member, told);
-                _backplane?.Publish(message);
+                crossing?.Add(message);
             }
         }
+
+        PublishOnce(crossing);
 
         if (member.Nick.Length > 0 && _nicks.TryRemove(new KeyValuePair<string, ChatMember>(member.Nick, member)))
         {
@@ -270,6 +269,46 @@ public sealed class ChatHub
     /// nothing when no local member is in that room (any more).
     /// </summary>
     public void DeliverFromBackplane(ChatMessage message) => FindRoom(message.Room)?.Broadcast(message, sender: null);
+
+    /// <summary>
+    /// Delivers one room's share of an event another instance told in several rooms (<see cref="IChatBackplane.PublishOnce"/>):
+    /// a local member who already heard it through another of those rooms does not hear it again.
+    /// <paramref name="eventKey"/> names the event (its origin and number).
+    /// </summary>
+    public void DeliverOnceFromBackplane(ChatMessage message, string eventKey)
+    {
+        if (FindRoom(message.Room) is not { } room)
+        {
+            return;
+        }
+
+        long now = Environment.TickCount64;
+        var told = _toldOnce.GetOrAdd(eventKey, static (_, at) => new RecentEvent(at), now);
+        lock (told)
+        {
+            room.BroadcastOnce(message, sender: null, told.Members);
+        }
+
+        // An event's shares arrive within moments of each other: forget what is a minute old, now and then.
+        if (_toldOnce.Count > 256)
+        {
+            foreach (var (key, recent) in _toldOnce)
+            {
+                if (now - recent.At > 60_000)
+                {
+                    _toldOnce.TryRemove(key, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>Who heard an event told in several rooms, and when it came (<see cref="DeliverOnceFromBackplane"/>).</summary>
+    private sealed class RecentEvent(long at)
+    {
+        public long At { get; } = at;
+
+        public HashSet<ChatMember> Members { get; } = [];
+    }
 
     /// <summary>
     /// Delivers a private message (or an invitation) from a member of another instance to the local member it is
@@ -300,16 +339,40 @@ public sealed class ChatHub
     public bool HasLocalRoom(string room) => _rooms.ContainsKey(room);
 
     /// <summary>
-    /// Tells everyone who shares a room with <paramref name="member"/> what <paramref name="message"/> makes of
-    /// the first room they share, once each (a nick change concerns the member, not each of its rooms).
+    /// Tells everyone who shares a room with <paramref name="member"/>, here and on other instances, what
+    /// <paramref name="message"/> makes of the first room they share, once each (a nick change concerns the
+    /// member, not each of its rooms).
     /// </summary>
-    public static void TellRoommates(ChatMember member, Func<ChatRoom, ChatMessage> message)
+    public void TellRoommates(ChatMember member, Func<ChatRoom, ChatMessage> message)
     {
         var rooms = member.Rooms;
         var told = rooms.Count > 1 ? new HashSet<ChatMember>() : null;
+        var crossing = _backplane is null ? null : new List<ChatMessage>(rooms.Count);
         foreach (var room in rooms)
         {
-            Tell(room, message(room), member, told);
+            var said = message(room);
+            Tell(room, said, member, told);
+            crossing?.Add(said);
+        }
+
+        PublishOnce(crossing);
+    }
+
+    /// <summary>One event told in each of several rooms crosses so that each member of another instance hears it once.</summary>
+    private void PublishOnce(List<ChatMessage>? perRoom)
+    {
+        if (perRoom is not { Count: > 0 })
+        {
+            return;
+        }
+
+        if (perRoom.Count == 1)
+        {
+            _backplane!.Publish(perRoom[0]);
+        }
+        else
+        {
+            _backplane!.PublishOnce(perRoom);
         }
     }
 

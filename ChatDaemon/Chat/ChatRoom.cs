@@ -79,7 +79,7 @@ public sealed class ChatRoom(string name)
     /// <paramref name="told"/>, and adds them to it: what concerns a member rather than a room (a quit, a nick
     /// change) reaches each member who shares one or more rooms with it once, from the first room they share.
     /// </summary>
-    public void BroadcastOnce(ChatMessage message, ChatMember sender, HashSet<ChatMember> told)
+    public void BroadcastOnce(ChatMessage message, ChatMember? sender, HashSet<ChatMember> told)
     {
         foreach (var member in Members)
         {

@@ -217,13 +217,7 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
         // The rooms are told first: once the client reads its confirmation, every member who was in its rooms
         // has the notice, and one who joins later does not get it (ChatUsers in the tests relies on this).
         string from = old;
-        var hub = Hub;
-        ChatHub.TellRoommates(member, room =>
-        {
-            var message = ChatMessage.NickChanged(from, nick, room.Name, member.UserHost);
-            hub.Publish(message);
-            return message;
-        });
+        Hub.TellRoommates(member, room => ChatMessage.NickChanged(from, nick, room.Name, member.UserHost));
         ChatLog.NickChanged(Log, old, nick);
         return true;
     }

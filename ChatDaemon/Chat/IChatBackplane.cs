@@ -22,6 +22,13 @@ public interface IChatBackplane
     /// </summary>
     void Publish(ChatMessage message);
 
+    /// <summary>
+    /// Sends one event a local member's roommates are told in each of several rooms (a nick change, a quit), one
+    /// message per room, so that a member of another instance who shares several of them hears it once
+    /// (<see cref="ChatHub.DeliverOnceFromBackplane"/>).
+    /// </summary>
+    void PublishOnce(IReadOnlyList<ChatMessage> perRoom);
+
     /// <summary>The room <paramref name="room"/> may just have got its first local member: listen to it.</summary>
     void RoomOpened(string room);
 

@@ -48,6 +48,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     private readonly RedisHeartbeat _heartbeat;
     private ChatHub? _hub;
     private long _notCrossed;
+    private long _events;
     private long _missed;
 
     public RedisChatBackplane(RedisBackplaneOptions options, ILogger<RedisChatBackplane> logger, TimeProvider? time = null)
@@ -115,7 +116,18 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 
     public void RoomClosed(string room) => _changes.Writer.TryWrite(room);
 
-    public void Publish(ChatMessage message)
+    public void Publish(ChatMessage message) => Publish(message, eventNumber: 0);
+
+    public void PublishOnce(IReadOnlyList<ChatMessage> perRoom)
+    {
+        long eventNumber = Interlocked.Increment(ref _events);
+        foreach (var message in perRoom)
+        {
+            Publish(message, eventNumber);
+        }
+    }
+
+    private void Publish(ChatMessage message, long eventNumber)
     {
         var room = Room(message.Room);
         if (_hub?.HasLocalRoom(message.Room) != true)
@@ -137,7 +149,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         {
             lock (room.PublishGate)
             {
-                byte[] payload = BackplaneEnvelope.Encode(_origin, ++room.Sequence, message);
+                byte[] payload = BackplaneEnvelope.Encode(_origin, ++room.Sequence, message, eventNumber);
                 publishing = _subscriber.PublishAsync(room.Channel, payload);
             }
         }
@@ -245,7 +257,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     private void Receive(RedisRoomChannel channel, ChannelMessage received)
     {
         ReadOnlyMemory<byte> bytes = received.Message;
-        if (!BackplaneEnvelope.TryDecode(bytes, out string origin, out long sequence, out var message))
+        if (!BackplaneEnvelope.TryDecode(bytes, out string origin, out long sequence, out long eventNumber, out var message))
         {
             if (_unreadableLog.TryEnter(out long suppressed))
             {
@@ -264,6 +276,10 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         if (ReferenceEquals(channel, _inbox))
         {
             _hub?.DeliverToMemberFromBackplane(message);
+        }
+        else if (eventNumber != 0)
+        {
+            _hub?.DeliverOnceFromBackplane(message, origin + "#" + eventNumber);
         }
         else
         {
