@@ -184,13 +184,15 @@ public sealed class ChatHubBackplaneTests
 
         public bool TryTakeGuestNumber(out long number) => GuestNumbers.TryDequeue(out number);
 
-        public void MemberJoined(string room, string nick) => Calls.Add($"joined {room} {nick}");
+        public void MemberJoined(string room, ChatMember member) => Calls.Add($"joined {room} {member.Nick}");
 
         public void MemberLeft(string room, string nick) => Calls.Add($"left {room} {nick}");
 
         public Task<BackplaneAnswer> SendToNickAsync(ChatMessage message) => Task.FromResult(Answer);
 
-        public Task<IReadOnlyList<string>?> RemoteMembersAsync(string room) => Task.FromResult<IReadOnlyList<string>?>([]);
+        public Task<IReadOnlyList<RemoteMember>?> RemoteMembersAsync(string room) => Task.FromResult<IReadOnlyList<RemoteMember>?>([]);
+
+        public Task<IReadOnlyList<string>?> NicksElsewhereAsync(IReadOnlyList<string> nicks) => Task.FromResult<IReadOnlyList<string>?>([]);
 
         public Task<IReadOnlyList<KeyValuePair<string, int>>?> RemoteRoomsAsync() => Task.FromResult<IReadOnlyList<KeyValuePair<string, int>>?>([]);
 

@@ -176,6 +176,34 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Irc_who_and_ison_include_the_members_of_other_instances()
+    {
+        await using var bob = await IrcTestClient.ConnectAsync(_b.Port(ListenerProtocol.Irc), "bob");
+        await bob.SendAsync("JOIN #lobby");
+        await bob.ReadUntilAsync(l => l.Contains(" 366 bob #lobby ", StringComparison.Ordinal));
+        await using var carol = await IrcTestClient.ConnectAsync(_a.Port(ListenerProtocol.Irc), "carol");
+        await carol.SendAsync("JOIN #lobby");
+        await carol.ReadUntilAsync(l => l.Contains(" 366 carol #lobby ", StringComparison.Ordinal));
+
+        await WaitForAsync(async () =>
+        {
+            await carol.SendAsync("WHO #lobby");
+            var replies = new List<string>();
+            string line;
+            while (!(line = await carol.ReadLineAsync()).Contains(" 315 ", StringComparison.Ordinal))
+            {
+                replies.Add(line);
+            }
+
+            // Bob as his instance lists him: user, host, realname; hop count 1 (another server of the network).
+            return replies.Count == 2 && replies.Any(r => r.EndsWith(" 352 carol #lobby ~bob 127.0.0.1 irc.a.example bob H :1 bob in a test", StringComparison.Ordinal));
+        }, "WHO #lobby does not list bob of the other instance");
+
+        await carol.SendAsync("ISON bob carol nobody");
+        Assert.EndsWith(" 303 carol :carol bob", await carol.ReadUntilAsync(l => l.Contains(" 303 ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task The_status_line_says_how_many_other_instances_are_linked()
     {
         var status = _a.Services.GetRequiredService<IControlStatusSource>();

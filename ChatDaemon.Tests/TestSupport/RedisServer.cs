@@ -101,6 +101,11 @@ public sealed class RedisServer : IDisposable
         }
 
         int length = int.Parse(first.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+        if (length < 0)
+        {
+            return ""; // $-1: no such key
+        }
+
         var buffer = new char[length];
         int read = 0;
         while (read < length)

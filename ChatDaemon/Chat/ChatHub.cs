@@ -147,7 +147,7 @@ public sealed class ChatHub
                 _backplane.MemberLeft(room.Name, old);
             }
 
-            _backplane.MemberJoined(room.Name, nick);
+            _backplane.MemberJoined(room.Name, member);
         }
     }
 
@@ -191,7 +191,7 @@ public sealed class ChatHub
                         _backplane.RoomOpened(room.Name);
                     }
 
-                    _backplane.MemberJoined(room.Name, member.Nick);
+                    _backplane.MemberJoined(room.Name, member);
                 }
 
                 member.AddRoom(room);

@@ -524,6 +524,16 @@ public abstract class ChatSession : ProtocolSession, IOutboundQueueOwner
                     {
                         return ShutdownReason.ClientQuit;
                     }
+
+                    // Work off the loop may leave more (a command walking a room that then asks other instances).
+                    while (_offLoop is { } more)
+                    {
+                        _offLoop = null;
+                        if (!await more().ConfigureAwait(false))
+                        {
+                            return ShutdownReason.ClientQuit;
+                        }
+                    }
                 }
                 else
                 {

@@ -57,8 +57,8 @@ public interface IChatBackplane
     /// <summary>A number for a guest nick no other instance gives out; false while none is at hand (the hub numbers locally then).</summary>
     bool TryTakeGuestNumber(out long number);
 
-    /// <summary>Local member <paramref name="nick"/> is now in <paramref name="room"/> (what other instances' room listings show).</summary>
-    void MemberJoined(string room, string nick);
+    /// <summary>Local <paramref name="member"/> (with its nick) is now in <paramref name="room"/> (what other instances' room listings show).</summary>
+    void MemberJoined(string room, ChatMember member);
 
     /// <summary>Local member <paramref name="nick"/> is no longer in <paramref name="room"/>.</summary>
     void MemberLeft(string room, string nick);
@@ -70,8 +70,11 @@ public interface IChatBackplane
     /// </summary>
     Task<BackplaneAnswer> SendToNickAsync(ChatMessage message);
 
-    /// <summary>The nicks of other instances' members in <paramref name="room"/>; null while the broker is unreachable. Waits for the broker.</summary>
-    Task<IReadOnlyList<string>?> RemoteMembersAsync(string room);
+    /// <summary>Other instances' members in <paramref name="room"/>; null while the broker is unreachable. Waits for the broker.</summary>
+    Task<IReadOnlyList<RemoteMember>?> RemoteMembersAsync(string room);
+
+    /// <summary>Of <paramref name="nicks"/>, those a member of another instance has; null while the broker is unreachable. Waits for the broker.</summary>
+    Task<IReadOnlyList<string>?> NicksElsewhereAsync(IReadOnlyList<string> nicks);
 
     /// <summary>
     /// Other instances' rooms with how many of their members are in each (a room on several instances appears

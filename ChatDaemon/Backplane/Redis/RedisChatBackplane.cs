@@ -330,11 +330,11 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 
     public bool TryTakeGuestNumber(out long number) => _guests.TryTake(_connection.IsConnected, out number);
 
-    public void MemberJoined(string room, string nick) => WritePresence(room, nick, joined: true);
+    public void MemberJoined(string room, ChatMember member) => WritePresence(room, member.Nick, member, joined: true);
 
-    public void MemberLeft(string room, string nick) => WritePresence(room, nick, joined: false);
+    public void MemberLeft(string room, string nick) => WritePresence(room, nick, null, joined: false);
 
-    private void WritePresence(string room, string nick, bool joined)
+    private void WritePresence(string room, string nick, ChatMember? member, bool joined)
     {
         if (nick.Length == 0 || !_connection.IsConnected)
         {
@@ -346,7 +346,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         {
             if (joined)
             {
-                _presence.Joined(room, nick, localMembers);
+                _presence.Joined(room, member!, localMembers);
             }
             else
             {
@@ -392,7 +392,34 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         }
     }
 
-    public async Task<IReadOnlyList<string>?> RemoteMembersAsync(string room)
+    public async Task<IReadOnlyList<string>?> NicksElsewhereAsync(IReadOnlyList<string> nicks)
+    {
+        if (!_connection.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            var holders = await _database.StringGetAsync(nicks.Select(n => _keys.Nick(n)).ToArray()).ConfigureAwait(false);
+            var elsewhere = new List<string>(nicks.Count);
+            for (int i = 0; i < nicks.Count; i++)
+            {
+                if (!holders[i].IsNull && (string?)holders[i] != InstanceId)
+                {
+                    elsewhere.Add(nicks[i]);
+                }
+            }
+
+            return elsewhere;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<RemoteMember>?> RemoteMembersAsync(string room)
     {
         if (!_connection.IsConnected)
         {

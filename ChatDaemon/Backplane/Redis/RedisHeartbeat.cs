@@ -99,8 +99,8 @@ internal sealed class RedisHeartbeat : IAsyncDisposable
         }
 
         var rooms = hub.Rooms
-            .Select(r => (Room: r.Name, Nicks: r.Members.Select(m => m.Nick).Where(n => n.Length > 0).ToArray()))
-            .Where(r => r.Nicks.Length > 0)
+            .Select(r => (Room: r.Name, Members: r.Members.Where(m => m.Nick.Length > 0).ToArray()))
+            .Where(r => r.Members.Length > 0)
             .ToList();
         await _presence.RewriteAsync(rooms).ConfigureAwait(false);
         _link.OtherInstances = (await _presence.OtherLiveInstancesAsync().ConfigureAwait(false)).Count;

@@ -13,7 +13,7 @@ namespace ChatDaemon.Backplane.Redis;
 /// <item><c>instance:{id}</c> (string, expires): the running process of that instance (a random number per start);
 /// gone or different, and what that instance listed is no longer believed.</item>
 /// <item><c>instances</c> (set): instance ids that were seen; dead ones are dropped when listed.</item>
-/// <item><c>members:{room}</c> (hash): nick → "instance, process, nick" for every member of the room on any instance.</item>
+/// <item><c>members:{room}</c> (hash): nick → instance, process, nick, user, host and realname (one per line) for every member of the room on any instance.</item>
 /// <item><c>rooms:{id}</c> (hash, expires): room → how many of that instance's members are in it.</item>
 /// <item><c>guest</c> (counter): the last guest number handed out in blocks.</item>
 /// <item>Channels <c>room:{room}</c> (what is said in a room) and <c>to:{id}</c> (messages to one instance's members).</item>

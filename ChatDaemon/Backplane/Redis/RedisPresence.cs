@@ -1,3 +1,4 @@
+using ChatDaemon.Chat;
 using StackExchange.Redis;
 
 namespace ChatDaemon.Backplane.Redis;
@@ -12,6 +13,9 @@ namespace ChatDaemon.Backplane.Redis;
 internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string instanceId, string processId, TimeSpan expiry)
 {
     private readonly string _entryHead = instanceId + "\n" + processId + "\n";
+
+    /// <summary>A member's entry in a room's hash: instance, process, nick, user, host and realname, one per line.</summary>
+    private string Entry(ChatMember member) => $"{_entryHead}{member.Nick}\n{member.User}\n{member.Host}\n{member.RealName}";
 
     /// <summary>
     /// Marks this process alive for <see cref="expiry"/>; the number another process of the same instance id had
@@ -29,9 +33,9 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
         return first || previous is null || previous == processId ? null : previous;
     }
 
-    public void Joined(string room, string nick, int localMembers)
+    public void Joined(string room, ChatMember member, int localMembers)
     {
-        database.HashSet(keys.Members(room), nick.ToLowerInvariant(), _entryHead + nick, flags: CommandFlags.FireAndForget);
+        database.HashSet(keys.Members(room), member.Nick.ToLowerInvariant(), Entry(member), flags: CommandFlags.FireAndForget);
         database.HashSet(keys.Rooms(instanceId), room, localMembers, flags: CommandFlags.FireAndForget);
     }
 
@@ -49,15 +53,15 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
     }
 
     /// <summary>Writes every local room's members and this instance's room counts again, whole.</summary>
-    public async Task RewriteAsync(IReadOnlyList<(string Room, string[] Nicks)> rooms)
+    public async Task RewriteAsync(IReadOnlyList<(string Room, ChatMember[] Members)> rooms)
     {
         var writes = new List<Task>(rooms.Count + 1);
-        foreach (var (room, nicks) in rooms)
+        foreach (var (room, members) in rooms)
         {
-            var entries = new HashEntry[nicks.Length];
-            for (int i = 0; i < nicks.Length; i++)
+            var entries = new HashEntry[members.Length];
+            for (int i = 0; i < members.Length; i++)
             {
-                entries[i] = new HashEntry(nicks[i].ToLowerInvariant(), _entryHead + nicks[i]);
+                entries[i] = new HashEntry(members[i].Nick.ToLowerInvariant(), Entry(members[i]));
             }
 
             writes.Add(database.HashSetAsync(keys.Members(room), entries));
@@ -66,7 +70,7 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
         var counts = new HashEntry[rooms.Count];
         for (int i = 0; i < rooms.Count; i++)
         {
-            counts[i] = new HashEntry(rooms[i].Room, rooms[i].Nicks.Length);
+            counts[i] = new HashEntry(rooms[i].Room, rooms[i].Members.Length);
         }
 
         var rewrite = database.CreateTransaction();
@@ -81,29 +85,29 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
         await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
-    /// <summary>The nicks of live other instances' members in <paramref name="room"/>.</summary>
-    public async Task<List<string>> RemoteMembersAsync(string room)
+    /// <summary>The live other instances' members in <paramref name="room"/>.</summary>
+    public async Task<List<RemoteMember>> RemoteMembersAsync(string room)
     {
         var key = keys.Members(room);
         var entries = await database.HashGetAllAsync(key).ConfigureAwait(false);
-        var parsed = new List<(RedisValue Field, string Instance, string Process, string Nick)>(entries.Length);
+        var parsed = new List<(RedisValue Field, string Instance, string Process, RemoteMember Member)>(entries.Length);
         foreach (var entry in entries)
         {
-            string[] parts = ((string?)entry.Value ?? "").Split('\n');
-            if (parts.Length == 3 && parts[0] != instanceId)
+            string[] parts = ((string?)entry.Value ?? "").Split('\n', 6);
+            if (parts.Length == 6 && parts[0] != instanceId)
             {
-                parsed.Add((entry.Name, parts[0], parts[1], parts[2]));
+                parsed.Add((entry.Name, parts[0], parts[1], new RemoteMember(parts[2], parts[3], parts[4], parts[5].Length == 0 ? null : parts[5])));
             }
         }
 
         var alive = await LiveProcessesAsync(parsed.Select(p => p.Instance)).ConfigureAwait(false);
-        var nicks = new List<string>(parsed.Count);
+        var members = new List<RemoteMember>(parsed.Count);
         var stale = new List<RedisValue>();
         foreach (var entry in parsed)
         {
             if (alive.TryGetValue(entry.Instance, out string? process) && process == entry.Process)
             {
-                nicks.Add(entry.Nick);
+                members.Add(entry.Member);
             }
             else
             {
@@ -116,7 +120,7 @@ internal sealed class RedisPresence(IDatabase database, RedisKeys keys, string i
             database.HashDelete(key, [.. stale], CommandFlags.FireAndForget);
         }
 
-        return nicks;
+        return members;
     }
 
     /// <summary>The other instances alive now (with their process numbers); forgets the dead ones.</summary>

@@ -353,7 +353,7 @@ internal static class IrcCommands
         });
     }
 
-    private static void SendNames(IrcSession session, ChatRoom room, IReadOnlyList<string>? remote)
+    private static void SendNames(IrcSession session, ChatRoom room, IReadOnlyList<RemoteMember>? remote)
     {
         string channel = IrcText.Channel(room.Name);
         int head = Encoding.UTF8.GetByteCount($":{session.ServerName} {IrcNumeric.NamReply} {session.ReplyNick} = {channel} :");
@@ -361,7 +361,7 @@ internal static class IrcCommands
         IEnumerable<string> nicks = room.Members.Select(m => m.Nick);
         if (remote is not null)
         {
-            nicks = nicks.Concat(remote);
+            nicks = nicks.Concat(remote.Select(m => m.Nick));
         }
 
         foreach (string nick in nicks)
@@ -440,6 +440,22 @@ internal static class IrcCommands
                 foreach (var member in room.Members)
                 {
                     SendWhoReply(session, IrcText.Channel(room.Name), member);
+                }
+
+                // With a backplane the members of other instances follow, once they are asked for.
+                if (session.Hub.Backplane is { } backplane)
+                {
+                    session.ContinueOffLoop(async () =>
+                    {
+                        foreach (var remote in await backplane.RemoteMembersAsync(room.Name).ConfigureAwait(false) ?? [])
+                        {
+                            // Hop count 1: served by another server of the network (RFC 2812 section 3.6.1).
+                            session.Numeric(IrcNumeric.WhoReply, IrcText.Channel(room.Name), remote.User, remote.Host, session.ServerName, remote.Nick, "H", "1 " + (remote.RealName ?? remote.Nick));
+                        }
+
+                        return Reply(session, IrcNumeric.EndOfWho, mask, "End of WHO list");
+                    });
+                    return true;
                 }
             }
         }
@@ -665,12 +681,21 @@ internal static class IrcCommands
 
     private static bool IsOn(IrcSession session, string[] p)
     {
-        var present = p.SelectMany(n => n.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(n => NickName.IsValid(n) ? session.Hub.FindByNick(n) : null)
-            .OfType<ChatMember>()
-            .Where(m => m.Nick.Length > 0)
-            .Select(m => m.Nick);
-        return Reply(session, IrcNumeric.IsOn, string.Join(' ', present));
+        var asked = p.SelectMany(n => n.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(NickName.IsValid).ToList();
+        var here = asked.Select(n => session.Hub.FindByNick(n)).OfType<ChatMember>().Where(m => m.Nick.Length > 0).Select(m => m.Nick).ToList();
+        var missing = asked.Where(n => !here.Contains(n, NickName.Comparer)).ToList();
+        if (session.Hub.Backplane is not { } backplane || missing.Count == 0)
+        {
+            return Reply(session, IrcNumeric.IsOn, string.Join(' ', here));
+        }
+
+        // Nicks not here may be on another instance (spelled as asked: their holder's spelling is not known here).
+        session.ContinueOffLoop(async () =>
+        {
+            var elsewhere = await backplane.NicksElsewhereAsync(missing).ConfigureAwait(false) ?? [];
+            return Reply(session, IrcNumeric.IsOn, string.Join(' ', here.Concat(elsewhere)));
+        });
+        return true;
     }
 
     private static bool UserHost(IrcSession session, string[] p)

@@ -188,7 +188,7 @@ internal static class LineCommands
         {
             if (await backplane.RemoteMembersAsync(room.Name).ConfigureAwait(false) is { } remote)
             {
-                members = members.Concat(remote);
+                members = members.Concat(remote.Select(m => m.Nick));
             }
             else
             {
