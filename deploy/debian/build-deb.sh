@@ -55,6 +55,8 @@ install -d -m 0755 "$root/usr/share/man/man8" "$root/usr/share/man/man5" "$root/
 gzip -9n -c "$deploy/man/chatdaemon.8" > "$root/usr/share/man/man8/chatdaemon.8.gz"
 gzip -9n -c "$deploy/man/chatdaemon.json.5" > "$root/usr/share/man/man5/chatdaemon.json.5.gz"
 install -m 0644 "$here/copyright" "$root/usr/share/doc/chatdaemon/copyright"
+# Not active by itself: the drop-in an admin installs when the daemon must reach Redis (Backplane:Kind=Redis).
+install -D -m 0644 "$deploy/backplane.conf" "$root/usr/share/doc/chatdaemon/examples/backplane.conf"
 cat > "$work/changelog" <<CHANGELOG
 chatdaemon ($version) unstable; urgency=medium
 
