@@ -10,10 +10,14 @@ using StackExchange.Redis;
 namespace ChatDaemon.Backplane.Redis;
 
 /// <summary>
-/// Rooms across instances through Redis pub/sub: one channel per room (<c>{prefix}room:{name in lower case}</c>),
-/// listened to while a local member is in the room. What a local member says or does there is published with
-/// this instance's id and the room's next number; what others publish is delivered to the local members in the
-/// order it was published, and this instance's own messages coming back are dropped.
+/// One chat over several instances through Redis (what it keeps there: <see cref="RedisKeys"/>). Room traffic
+/// goes by pub/sub, one channel per room (<c>{prefix}room:{name in lower case}</c>), listened to while a local
+/// member is in the room: what a local member says or does there is published with this process's origin and
+/// the room's next number; what others publish is delivered to the local members in the order it was published,
+/// and this process's own messages coming back are dropped. Messages to one member go to its instance's channel.
+/// Nicks (<see cref="RedisNickClaims"/>), listings (<see cref="RedisPresence"/>), guest numbers
+/// (<see cref="RedisGuestNumbers"/>) and their renewal (<see cref="RedisHeartbeat"/>) have classes of their own;
+/// this one ties them to the hub and to the connection's ups and downs (<see cref="RedisLinkState"/>).
 /// </summary>
 /// <remarks>
 /// Subscriptions use the ordered queue form (<see cref="ChannelMessageQueue.OnMessage(Action{ChannelMessage})"/>):
