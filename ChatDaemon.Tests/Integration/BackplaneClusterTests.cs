@@ -248,6 +248,7 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
         Assert.Contains("is now known as guest-", await kept.ReadUntilAsync(l => l.Contains("is now known as guest-", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), StringComparison.Ordinal);
         Assert.Contains("linked through Redis", status.Describe(), StringComparison.Ordinal);
         Assert.True(backplaneA.MessagesNotCrossed + backplaneB.MessagesNotCrossed > 0);
+        Assert.Equal(0, backplaneA.SubscriptionCutOffs + backplaneB.SubscriptionCutOffs); // an outage, not a slow subscriber
 
         // And the rooms cross again.
         await BackplaneTests.WaitUntilListeningAsync(_a, "lobby");
@@ -255,7 +256,7 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
         await WaitForAsync(async () =>
         {
             await bob.SendAsync("ping across");
-            return await alice.TryReadLineAsync(TimeSpan.FromMilliseconds(300)) is { } line && line.EndsWith("> ping across", StringComparison.Ordinal);
+            return await BackplaneClusterTests.LineWithinAsync(alice, l => l.EndsWith("> ping across", StringComparison.Ordinal));
         }, "room lines do not cross after Redis came back");
     }
 
@@ -275,7 +276,7 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
         await WaitForAsync(async () =>
         {
             await alice.SendAsync("after the cut");
-            return await bob.TryReadLineAsync(TimeSpan.FromMilliseconds(300)) is { } line && line == "<alice> after the cut";
+            return await BackplaneClusterTests.LineWithinAsync(bob, l => l == "<alice> after the cut");
         }, "room lines do not cross after the subscription was cut off");
     }
 
@@ -321,6 +322,23 @@ public sealed class BackplaneClusterTests : IAsyncLifetime
         finally
         {
             await alice.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Whether a line matching <paramref name="match"/> arrives within <paramref name="patience"/> (300 ms), lines
+    /// before it read past; false on timeout instead of an exception, for a condition polled until it holds.
+    /// </summary>
+    internal static async Task<bool> LineWithinAsync(LineClient client, Func<string, bool> match, TimeSpan? patience = null)
+    {
+        try
+        {
+            await client.ReadUntilAsync(match, patience ?? TimeSpan.FromMilliseconds(300));
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -467,7 +485,7 @@ public sealed class BackplaneSlowSubscriberTests
             await BackplaneClusterTests.WaitForAsync(async () =>
             {
                 await publisher.GetSubscriber().PublishAsync(channel, Numbered(1, "first"));
-                return await alice.TryReadLineAsync(TimeSpan.FromMilliseconds(200)) == "<zed> first";
+                return await BackplaneClusterTests.LineWithinAsync(alice, l => l == "<zed> first");
             }, "the daemon does not hear the room");
 
             // The daemon stops reading (SIGSTOP) while 8 MB are published to its room: far past the 256 KB limit.
@@ -496,10 +514,81 @@ public sealed class BackplaneSlowSubscriberTests
             await BackplaneClusterTests.WaitForAsync(async () =>
             {
                 await publisher.GetSubscriber().PublishAsync(channel, Numbered(1002, "after"));
-                return await alice.ReadUntilAsync(l => !l.StartsWith("<zed> xxx", StringComparison.Ordinal) && !l.Contains("cannot be reached", StringComparison.Ordinal) && !l.Contains("reached again", StringComparison.Ordinal), TimeSpan.FromSeconds(2)) == "<zed> after";
+                return await BackplaneClusterTests.LineWithinAsync(alice, l => l == "<zed> after", TimeSpan.FromSeconds(2));
             }, "the room is not heard again after the cut-off");
             var gap = await daemon.WaitForOutputAsync(@"Room lobby: (\d+) messages of instance elsewhere did not arrive");
             Assert.True(long.Parse(gap.Groups[1].Value) > 0);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
+
+/// <summary>Redis behind Sentinel: the primary dies, a replica takes over, and the chat across instances carries on.</summary>
+public sealed class BackplaneSentinelTests
+{
+    [Fact]
+    public async Task When_the_primary_dies_Sentinel_promotes_the_replica_and_rooms_and_nicks_carry_on()
+    {
+        string directory = Directory.CreateTempSubdirectory("chatdaemon-backplane-sentinel-").FullName;
+        try
+        {
+            using var primary = await RedisServer.StartAsync();
+            using var replica = await RedisServer.StartAsync("--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await BackplaneClusterTests.WaitForAsync(
+                async () => (await replica.QueryAsync("INFO replication")).Contains("master_link_status:up", StringComparison.Ordinal),
+                "the replica does not follow the primary");
+            using var sentinel = await RedisServer.StartSentinelAsync(directory, "chat", primary.Port);
+
+            string Instance(string id) => $$"""
+                {
+                  "Listen": [ "chat=127.0.0.1:0" ],
+                  "Limits": { "LinesPerSecond": 0 },
+                  "Backplane": { "Kind": "Redis", "Redis": { "Endpoints": [ "{{sentinel.Endpoint}}" ], "ServiceName": "chat", "InstanceId": "{{id}}" } }
+                }
+                """;
+            await using var a = await TestServer.StartAsync(Instance("a"));
+            await using var b = await TestServer.StartAsync(Instance("b"));
+            await using var alice = await (await LineClient.ConnectAsync(a.ChatPort)).WithNickAsync("alice");
+            await using var bob = await (await LineClient.ConnectAsync(b.ChatPort)).WithNickAsync("bob");
+            await BackplaneTests.WaitUntilListeningAsync(a, "lobby");
+            await BackplaneTests.WaitUntilListeningAsync(b, "lobby");
+            await alice.SendAsync("before");
+            Assert.Equal("<alice> before", await bob.ReadUntilAsync(l => l.StartsWith('<')));
+            Assert.Equal("a", await primary.QueryAsync("GET chatdaemon:nick:alice"));
+            var status = a.Services.GetRequiredService<IControlStatusSource>();
+            await BackplaneClusterTests.WaitForAsync(() => Task.FromResult(status.Describe().Contains("backplane: linked through Redis to 1 other instance", StringComparison.Ordinal)), status.Describe());
+
+            primary.Kill();
+
+            // Sentinel sees the primary down after half a second and promotes the replica.
+            await BackplaneClusterTests.WaitForAsync(
+                async () => (await replica.QueryAsync("INFO replication")).Contains("role:master", StringComparison.Ordinal),
+                "Sentinel did not promote the replica", seconds: 40);
+
+            // The instances follow it: room lines cross, a new nick is claimed there, the old claims came along.
+            await BackplaneClusterTests.WaitForAsync(async () =>
+            {
+                await alice.SendAsync("after the failover");
+                return await BackplaneClusterTests.LineWithinAsync(bob, l => l == "<alice> after the failover");
+            }, "room lines do not cross after the failover", seconds: 30);
+            await BackplaneClusterTests.WaitForAsync(async () =>
+            {
+                await bob.SendAsync("/nick robert");
+                return await BackplaneClusterTests.LineWithinAsync(bob, l => l == "* you are now known as robert", TimeSpan.FromSeconds(2));
+            }, "bob cannot change his nick after the failover", seconds: 20);
+            Assert.Equal("b", await replica.QueryAsync("GET chatdaemon:nick:robert"));
+            Assert.Equal("a", await replica.QueryAsync("GET chatdaemon:nick:alice"));
+            await bob.SendAsync("/nick alice");
+            Assert.Equal("! nick alice is taken", await bob.ReadUntilAsync(l => l.StartsWith("! nick", StringComparison.Ordinal)));
+
+            // A failover is an outage (told to the rooms, shown until it is over), not a cut-off subscriber.
+            await alice.ReadUntilAsync(l => l.StartsWith("* the other servers of this chat can be reached again", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+            Assert.Single(alice.Received, l => l.StartsWith("* the other servers of this chat cannot be reached", StringComparison.Ordinal));
+            await BackplaneClusterTests.WaitForAsync(() => Task.FromResult(status.Describe().Contains("backplane: linked through Redis", StringComparison.Ordinal)), status.Describe());
+            Assert.Equal(0, BackplaneTests.BackplaneOf(a).SubscriptionCutOffs);
         }
         finally
         {

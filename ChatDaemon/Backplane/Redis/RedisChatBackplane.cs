@@ -27,6 +27,9 @@ namespace ChatDaemon.Backplane.Redis;
 /// </remarks>
 internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDisposable
 {
+    /// <summary>How long after a lost subscription connection the command connection is looked at (ClassifySubscriptionLossAsync).</summary>
+    private static readonly TimeSpan SubscriptionLossSettling = TimeSpan.FromMilliseconds(300);
+
     private readonly ConnectionMultiplexer _connection;
     private readonly ISubscriber _subscriber;
     private readonly IDatabase _database;
@@ -52,6 +55,7 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     private readonly RedisHeartbeat _heartbeat;
     private ChatHub? _hub;
     private long _notCrossed;
+    private long _lastDisturbance = long.MinValue / 2; // Environment.TickCount64 of the last lost command connection
     private long _events;
     private long _missed;
 
@@ -65,10 +69,8 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         _origin = InstanceId + "/" + ProcessId;
         var expiry = TimeSpan.FromSeconds(options.ClaimSeconds);
         RedisBackplaneLog.Started(logger, string.Join(", ", options.Endpoints), _keys.Prefix, InstanceId);
-        _connection = ConnectionMultiplexer.Connect(RedisConnectionSettings.Create(options));
-        _connection.ConnectionFailed += OnConnectionFailed;
-        _connection.ConnectionRestored += OnConnectionRestored;
         _link = new RedisLinkState(_time);
+        _connection = ConnectionMultiplexer.Connect(RedisConnectionSettings.Create(options));
         if (!_connection.IsConnected)
         {
             RedisBackplaneLog.UnreachableAtStart(logger, _connection.GetStatus());
@@ -83,6 +85,11 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         _inbox = new RedisRoomChannel("to " + InstanceId, _keys.InstanceChannel(InstanceId));
         _subscriptionLoop = Task.Run(RunSubscriptionsAsync);
         _heartbeat = new RedisHeartbeat(() => _connection.IsConnected, () => _hub, _claims, _presence, _guests, _link, NickLost, InstanceId, logger);
+
+        // Last: the handlers use everything above. Whether Redis was there at start is known from IsConnected.
+        _connection.ConnectionFailed += OnConnectionFailed;
+        _connection.ConnectionRestored += OnConnectionRestored;
+        _connection.ConfigurationChanged += OnConfigurationChanged;
     }
 
     /// <summary>This instance's name: what holds its nicks and lists its members (the same across its restarts).</summary>
@@ -488,18 +495,51 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
         RedisBackplaneLog.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
         if (e.ConnectionType == ConnectionType.Subscription)
         {
-            // Redis closes the connection of a subscriber whose output buffer passes client-output-buffer-limit
-            // pubsub (32 MB by default, redis.conf); the client subscribes again by itself, and what was published
-            // meanwhile is lost: told, not silent.
-            _link.SubscriptionCutOff();
-            RedisBackplaneLog.SubscriptionCutOff(_logger, e.EndPoint?.ToString() ?? "?", _link.SubscriptionCutOffs);
+            _ = ClassifySubscriptionLossAsync(e.EndPoint?.ToString() ?? "?", Environment.TickCount64);
+        }
+        else
+        {
+            Disturbed();
         }
 
-        if (_link.TryGoDown(MessagesNotCrossed))
+        // Down only when no server is left to talk to: a connection the client closes itself (to a Sentinel, once it
+        // knows the primary) or a subscription cut off while commands still go through is no outage.
+        if (!PrimaryReachable() && _link.TryGoDown(MessagesNotCrossed))
         {
             _hub?.NoticeToAllRooms("the other servers of this chat cannot be reached: until they can, only people on this server read what is said here");
         }
     }
+
+    /// <summary>
+    /// A lost subscription connection while the command connection stays up is Redis cutting this subscriber off
+    /// (its output buffer passed client-output-buffer-limit pubsub, 32 MB by default, redis.conf): the client
+    /// subscribes again by itself, and what was published meanwhile is lost, so it is told and counted. When the
+    /// command connection goes down too (Redis stopped, crashed, failed over), it is part of that, told as an
+    /// outage. The two are told apart a moment later, since the connections notice a dead
+    /// server one after the other, in either order.
+    /// </summary>
+    private async Task ClassifySubscriptionLossAsync(string endPoint, long lostAt)
+    {
+        try
+        {
+            await Task.Delay(SubscriptionLossSettling, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        long quietSince = Interlocked.Read(ref _lastDisturbance);
+        bool alone = quietSince < lostAt - (long)SubscriptionLossSettling.TotalMilliseconds;
+        if (alone && PrimaryReachable() && !_link.IsDown)
+        {
+            _link.SubscriptionCutOff();
+            RedisBackplaneLog.SubscriptionCutOff(_logger, endPoint, _link.SubscriptionCutOffs);
+        }
+    }
+
+    /// <summary>The command connection was lost: a subscription lost about now is part of that.</summary>
+    private void Disturbed() => Interlocked.Exchange(ref _lastDisturbance, Environment.TickCount64);
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
@@ -517,7 +557,39 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 
         // Nicks taken and members come and gone meanwhile are claimed and listed again now, not at the next beat.
         _heartbeat.BeatNow();
-        if (_connection.IsConnected && _link.TryGoUp(MessagesNotCrossed, out long notCrossed, out var downFor))
+        LinkMayBeBack();
+    }
+
+    /// <summary>
+    /// The client learnt a new shape of the servers (behind Sentinel: a replica was promoted, the client follows it):
+    /// the link is back once a primary is.
+    /// </summary>
+    private void OnConfigurationChanged(object? sender, EndPointEventArgs e)
+    {
+        _heartbeat.BeatNow();
+        LinkMayBeBack();
+    }
+
+    /// <summary>
+    /// Whether a primary is connected: what claims and listings are written to. Behind Sentinel the client also
+    /// holds connections to replicas, which stay up while the primary is gone; they do not make a link.
+    /// </summary>
+    private bool PrimaryReachable()
+    {
+        foreach (var server in _connection.GetServers())
+        {
+            if (server.IsConnected && !server.IsReplica && server.ServerType != ServerType.Sentinel)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void LinkMayBeBack()
+    {
+        if (PrimaryReachable() && _link.TryGoUp(MessagesNotCrossed, out long notCrossed, out var downFor))
         {
             RedisBackplaneLog.LinkRestored(_logger, (long)downFor.TotalMilliseconds, notCrossed);
             _hub?.NoticeToAllRooms(notCrossed == 0
