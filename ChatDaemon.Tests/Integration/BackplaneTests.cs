@@ -27,7 +27,21 @@ public sealed class BackplaneTests : IAsyncLifetime
         _redis.Dispose();
     }
 
-    internal static Task<TestServer> StartInstanceAsync(RedisServer redis, string instanceId, int claimSeconds = RedisBackplaneOptions.DefaultClaimSeconds) => TestServer.StartAsync(
+    /// <summary>An in-process daemon sharing <paramref name="redis"/>, once it listens to messages for its members.</summary>
+    internal static async Task<TestServer> StartInstanceAsync(RedisServer redis, string instanceId, int claimSeconds = RedisBackplaneOptions.DefaultClaimSeconds)
+    {
+        var server = await StartUnwaitedInstanceAsync(redis, instanceId, claimSeconds);
+        var backplane = BackplaneOf(server);
+        for (int i = 0; i < 500 && !backplane.IsListeningToInbox; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(backplane.IsListeningToInbox, $"instance {instanceId} does not listen to its own channel");
+        return server;
+    }
+
+    private static Task<TestServer> StartUnwaitedInstanceAsync(RedisServer redis, string instanceId, int claimSeconds) => TestServer.StartAsync(
         $$"""
         {
           "Listen": [ "chat=127.0.0.1:0", "irc=127.0.0.1:0" ],
@@ -99,6 +113,8 @@ public sealed class BackplaneTests : IAsyncLifetime
         Assert.Equal("* you are now in dev (1 here)", await alice.ReadLineAsync()); // the count is of this instance (next slice: the cluster's)
         Assert.Equal("* alice joined dev", await bob.ReadLineAsync());
 
+        // A listens to dev a moment after alice joined it: what bob does before that is not for A.
+        await WaitUntilListeningAsync(_a, "dev");
         await bob.SendAsync("/quit");
         Assert.Equal("* bob left dev (quit)", await alice.ReadLineAsync());
     }

@@ -20,7 +20,7 @@ internal static partial class RedisBackplaneLog
     [LoggerMessage(EventId = 804, EventName = "BackplaneSequenceGap", Level = LogLevel.Warning, Message = "Room {Room}: {Missed} messages of instance {Origin} did not arrive (number {Expected} expected, {Received} came) ({Suppressed} similar events not logged)")]
     public static partial void SequenceGap(ILogger logger, string room, long missed, string origin, long expected, long received, long suppressed);
 
-    [LoggerMessage(EventId = 805, EventName = "BackplaneSubscribeFailed", Level = LogLevel.Warning, Message = "Cannot listen to room {Room} through Redis ({Reason}); tried again when the connection is back ({Suppressed} similar events not logged)")]
+    [LoggerMessage(EventId = 805, EventName = "BackplaneSubscribeFailed", Level = LogLevel.Warning, Message = "Cannot listen to room {Room} through Redis ({Reason}); tried again in a second, or when the connection is back ({Suppressed} similar events not logged)")]
     public static partial void SubscribeFailed(ILogger logger, string room, string reason, long suppressed);
 
     [LoggerMessage(EventId = 806, EventName = "BackplaneMessageUnreadable", Level = LogLevel.Warning, Message = "A message on the channel of room {Room} is not a ChatDaemon message of this version ({Bytes} bytes); ignored ({Suppressed} similar events not logged)")]

@@ -109,6 +109,9 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     /// <summary>Times Redis closed this instance's subscription connection (a slow subscriber is cut off so).</summary>
     public long SubscriptionCutOffs => _link.SubscriptionCutOffs;
 
+    /// <summary>Whether this instance's own channel (messages to its members) is listened to (tests wait for it).</summary>
+    internal bool IsListeningToInbox => _inbox.Subscription is not null;
+
     /// <summary>Whether the room's channel is listened to now (tests wait for it before they speak across).</summary>
     internal bool IsSubscribed(string room) => _rooms.TryGetValue(Key(room), out var channel) && channel.Subscription is not null;
 
@@ -241,7 +244,27 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
                 {
                     RedisBackplaneLog.SubscribeFailed(_logger, room, ex.Message, suppressed);
                 }
+
+                // Tried again in a second while Redis answers (a busy server, not a gone one); once it is gone the
+                // return of the connection brings every room back here.
+                if (ex is not ObjectDisposedException && _connection.IsConnected)
+                {
+                    _ = RetrySubscriptionAsync(room);
+                }
             }
+        }
+    }
+
+    private async Task RetrySubscriptionAsync(string room)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token).ConfigureAwait(false);
+            _changes.Writer.TryWrite(room);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 

@@ -9,8 +9,11 @@ internal static class RedisConnectionSettings
     /// <summary>How long the start waits for Redis before it goes on without it (chat does not wait for the broker).</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a call waits for Redis's answer.</summary>
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a call waits for Redis's answer (the client's default, 5 s). Shorter made a loaded machine's
+    /// slow answers into failures: a subscription or publish given up while Redis was merely busy.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     public static ConfigurationOptions Create(RedisBackplaneOptions options)
     {
@@ -23,8 +26,8 @@ internal static class RedisConnectionSettings
             // at once lets the backplane count them.
             BacklogPolicy = BacklogPolicy.FailFast,
             ConnectTimeout = (int)ConnectTimeout.TotalMilliseconds,
-            // A call that waits for Redis runs on a thread-pool thread while its client waits (a nick change, a
-            // private message to another instance): a broker that hangs costs that client a second, not five.
+            // A command that waits for Redis (a nick change, a private message to another instance) holds only its
+            // own client, and no thread: a broker that hangs costs that client this long, nobody else anything.
             SyncTimeout = (int)CallTimeout.TotalMilliseconds,
             AsyncTimeout = (int)CallTimeout.TotalMilliseconds,
             ClientName = "chatdaemon",
