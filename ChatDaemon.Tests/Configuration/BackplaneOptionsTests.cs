@@ -45,7 +45,6 @@ public sealed class BackplaneOptionsTests
     [InlineData("Backplane:Redis:User", "needs-a-password")]
     [InlineData("Backplane:Redis:User", "two words")]
     [InlineData("Backplane:Redis:TlsCaFile", "/etc/hostname")]
-    [InlineData("Backplane:Redis:ServiceName", "my primary")]
     public void Each_bad_Redis_value_is_reported_with_its_key(string key, string value)
     {
         var values = new List<(string, string)> { ("Backplane:Kind", "Redis"), (key, value) };

@@ -49,52 +49,6 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    /// <summary>
-    /// A Sentinel (redis-server --sentinel) watching the primary at <paramref name="primaryPort"/> as
-    /// <paramref name="service"/>, alone in its quorum and quick to act (a primary silent for half a second is down),
-    /// so a test sees a failover within seconds. Its configuration file (Sentinel rewrites it) lives in
-    /// <paramref name="directory"/>.
-    /// </summary>
-    public static async Task<RedisServer> StartSentinelAsync(string directory, string service, int primaryPort)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            int port = FreeLoopbackPort();
-            string config = Path.Combine(directory, $"sentinel-{port}.conf");
-            File.WriteAllText(config, $"""
-                port {port}
-                bind 127.0.0.1
-                sentinel monitor {service} 127.0.0.1 {primaryPort} 1
-                sentinel down-after-milliseconds {service} 500
-                sentinel failover-timeout {service} 2000
-                sentinel parallel-syncs {service} 1
-                """);
-            var start = new ProcessStartInfo("redis-server")
-            {
-                ArgumentList = { config, "--sentinel" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server --sentinel did not start");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var sentinel = new RedisServer(process, port, []);
-            if (await sentinel.WaitUntilAnswersAsync(TimeSpan.FromSeconds(10)))
-            {
-                return sentinel;
-            }
-
-            sentinel.Dispose();
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException($"redis sentinel did not answer on 127.0.0.1:{port}");
-            }
-        }
-    }
-
     /// <summary>After <see cref="Kill"/>: the broker is back on the same port (empty: it persists nothing).</summary>
     public async Task RestartAsync()
     {

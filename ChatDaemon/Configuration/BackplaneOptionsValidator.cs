@@ -59,11 +59,6 @@ internal sealed class BackplaneOptionsValidator : IValidateOptions<BackplaneOpti
             failures.Add($"Backplane:Redis:ClaimSeconds: {redis.ClaimSeconds} must be from {MinClaimSeconds} to {MaxClaimSeconds} (default {RedisBackplaneOptions.DefaultClaimSeconds})");
         }
 
-        if ((redis.ServiceName ?? "").Length > MaxInstanceIdLength || (redis.ServiceName ?? "").Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            failures.Add($"Backplane:Redis:ServiceName: must be at most {MaxInstanceIdLength} characters without spaces (the name in 'sentinel monitor')");
-        }
-
         if ((redis.User ?? "").Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             failures.Add("Backplane:Redis:User: must not contain spaces or control characters");

@@ -32,13 +32,6 @@ public sealed class RedisBackplaneOptions
     /// </summary>
     public int ClaimSeconds { get; set; } = DefaultClaimSeconds;
 
-    /// <summary>
-    /// The name Redis Sentinel knows the primary by (its <c>sentinel monitor</c> name); then
-    /// <see cref="Endpoints"/> are the Sentinels, which say where the primary is and tell when a replica replaced it
-    /// (redis.io "High availability with Redis Sentinel"). Empty (the default): the endpoints are Redis itself.
-    /// </summary>
-    public string ServiceName { get; set; } = "";
-
     /// <summary>The Redis user (ACL, Redis 6+) the password is for; empty (the default): the default user.</summary>
     public string User { get; set; } = "";
 

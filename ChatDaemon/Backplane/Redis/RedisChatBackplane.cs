@@ -525,8 +525,8 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
             Disturbed();
         }
 
-        // Down only when no server is left to talk to: a connection the client closes itself (to a Sentinel, once it
-        // knows the primary) or a subscription cut off while commands still go through is no outage.
+        // Down only when no primary is left to talk to: a subscription cut off while commands still go through, or a
+        // replica lost beside a live primary, is no outage.
         if (!PrimaryReachable() && _link.TryGoDown(MessagesNotCrossed))
         {
             _hub?.NoticeToAllRooms("the other servers of this chat cannot be reached: until they can, only people on this server read what is said here");
@@ -584,8 +584,8 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     }
 
     /// <summary>
-    /// The client learnt a new shape of the servers (behind Sentinel: a replica was promoted, the client follows it):
-    /// the link is back once a primary is.
+    /// The client learnt a new shape of the servers (a replica among the endpoints promoted, a primary back): the
+    /// link is back once a primary is.
     /// </summary>
     private void OnConfigurationChanged(object? sender, EndPointEventArgs e)
     {
@@ -594,14 +594,14 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
     }
 
     /// <summary>
-    /// Whether a primary is connected: what claims and listings are written to. Behind Sentinel the client also
-    /// holds connections to replicas, which stay up while the primary is gone; they do not make a link.
+    /// Whether a primary is connected: what claims and listings are written to. Endpoints may name replicas too,
+    /// which stay connected while the primary is gone and refuse writes; they do not make a link.
     /// </summary>
     private bool PrimaryReachable()
     {
         foreach (var server in _connection.GetServers())
         {
-            if (server.IsConnected && !server.IsReplica && server.ServerType != ServerType.Sentinel)
+            if (server.IsConnected && !server.IsReplica)
             {
                 return true;
             }

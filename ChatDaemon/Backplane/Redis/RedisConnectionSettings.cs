@@ -45,13 +45,6 @@ internal static class RedisConnectionSettings
             settings.Password = password;
         }
 
-        if (!string.IsNullOrEmpty(options.ServiceName))
-        {
-            // The client asks the Sentinels for the primary, follows their +switch-master to a promoted replica,
-            // and treats the switch as a lost and regained connection (what the backplane reports and heals).
-            settings.ServiceName = options.ServiceName;
-        }
-
         if (!string.IsNullOrEmpty(options.User))
         {
             settings.User = options.User;
