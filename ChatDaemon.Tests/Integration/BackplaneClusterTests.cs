@@ -370,6 +370,8 @@ public sealed class BackplaneCrashTests
         string directory = Directory.CreateTempSubdirectory("chatdaemon-backplane-crash-").FullName;
         try
         {
+            // Alice first: what the other instance's member does later reaches her in any order with her own replies.
+            await using var alice = await (await LineClient.ConnectAsync(a.ChatPort)).WithNickAsync("alice");
             string config = Path.Combine(directory, "chatdaemon.json");
             File.WriteAllText(config, $$"""{ "Backplane": { "Kind": "Redis", "Redis": { "Endpoints": [ "{{redis.Endpoint}}" ], "InstanceId": "doomed", "ClaimSeconds": 3 } } }""");
             using var doomed = DaemonProcess.Start("--config", config, "--listen", "chat=127.0.0.1:0");
@@ -377,14 +379,13 @@ public sealed class BackplaneCrashTests
             await doomed.WaitForOutputAsync("Ready: listening on");
             var victim = await (await LineClient.ConnectAsync(port)).WithNickAsync("victim");
 
-            await using var alice = await (await LineClient.ConnectAsync(a.ChatPort)).WithNickAsync("alice");
             await BackplaneClusterTests.WaitForAsync(async () =>
             {
                 await alice.SendAsync("/who");
                 return await alice.ReadUntilAsync(l => l.StartsWith("* in lobby", StringComparison.Ordinal)) == "* in lobby: alice, victim";
             }, "the other instance's member is not listed");
             await alice.SendAsync("/nick victim");
-            Assert.Equal("! nick victim is taken", await alice.ReadUntilAsync(l => l.Contains("victim", StringComparison.Ordinal) && !l.StartsWith("* in", StringComparison.Ordinal)));
+            Assert.Equal("! nick victim is taken", await alice.ReadUntilAsync(l => l is "! nick victim is taken" or "* you are now known as victim"));
 
             Process.GetProcessById(doomed.Pid).Kill(); // SIGKILL: nothing is released
             var clock = Stopwatch.StartNew();
@@ -399,8 +400,9 @@ public sealed class BackplaneCrashTests
                 return await alice.ReadUntilAsync(l => l.StartsWith("* in lobby", StringComparison.Ordinal)) == "* in lobby: victim";
             }, "the crashed instance's member is still listed", seconds: 10);
 
-            // Renewed every third of the expiry: gone at most one expiry after the last renewal, so within 3 s here.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3 + 1), $"took {clock.Elapsed}");
+            // Renewed every third of the expiry: gone at most one expiry after the last renewal, so within 3 s here,
+            // and the polling's own rounds on a loaded machine.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3 + 2), $"took {clock.Elapsed}");
             victim.Dispose();
         }
         finally
