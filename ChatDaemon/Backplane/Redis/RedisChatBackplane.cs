@@ -364,28 +364,26 @@ internal sealed class RedisChatBackplane : IChatBackplane, IAsyncDisposable, IDi
 
     public bool TryTakeGuestNumber(out long number) => _guests.TryTake(_connection.IsConnected, out number);
 
-    public void MemberJoined(string room, ChatMember member) => WritePresence(room, member.Nick, member, joined: true);
+    public void MemberJoined(string room, ChatMember member) =>
+        WritePresence(room, member.Nick, static (presence, room, member, count) => presence.Joined(room, member, count), member);
 
-    public void MemberLeft(string room, string nick) => WritePresence(room, nick, null, joined: false);
+    public void MemberLeft(string room, string nick) =>
+        WritePresence(room, nick, static (presence, room, nick, count) => presence.Left(room, nick, count), nick);
 
-    private void WritePresence(string room, string nick, ChatMember? member, bool joined)
+    /// <summary>
+    /// Writes one change of the listing without waiting. A member still registering (no nick yet) is listed once
+    /// it has one; what an outage or a failed write leaves out, the next heartbeat writes whole.
+    /// </summary>
+    private void WritePresence<T>(string room, string nick, Action<RedisPresence, string, T, int> write, T who)
     {
         if (nick.Length == 0 || !_connection.IsConnected)
         {
-            return; // a member still registering is listed once it has a nick; an outage is made good by the next heartbeat
+            return;
         }
 
-        int localMembers = _hub?.FindRoom(room)?.Members.Length ?? 0;
         try
         {
-            if (joined)
-            {
-                _presence.Joined(room, member!, localMembers);
-            }
-            else
-            {
-                _presence.Left(room, nick, localMembers);
-            }
+            write(_presence, room, who, _hub?.FindRoom(room)?.Members.Length ?? 0);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
